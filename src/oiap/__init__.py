@@ -1,0 +1,3 @@
+"""OpenOIAP: a self-hosted intelligent assistant platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,120 @@
+"""The web application: routers, error rendering, body limits, health checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+
+from oiap import __version__
+from oiap.adapters.sessions import open_session_store
+from oiap.adapters.sql.database import Database
+from oiap.adapters.sql.repositories import SqlStorage
+from oiap.api.oiap import auth as oiap_auth
+from oiap.api.oiap import domains as oiap_domains
+from oiap.api.platform import Platform
+from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody
+from oiap.errors import Err, OiapError
+from oiap.settings import Settings
+
+log = logging.getLogger("oiap")
+
+
+def _error(error: Err, detail: str | None = None, status: int | None = None) -> JSONResponse:
+    exc = OiapError(error, detail)
+    return JSONResponse(exc.body(), status_code=status or error.http_status)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = _error(Err.BODY_TOO_LARGE)
+    await response(scope, receive, send)
+
+
+def create_app(settings: Settings, *, platform: Platform | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = platform is None
+        current = platform or Platform(
+            settings=settings,
+            storage=SqlStorage(Database(settings.database_url)),
+            sessions=open_session_store(settings.session_store),
+        )
+        app.state.platform = current
+        try:
+            yield
+        finally:
+            if own:
+                await current.sessions.close()
+                await current.storage.close()
+
+    app = FastAPI(
+        title="OpenOIAP",
+        version=__version__,
+        description="Self-hosted intelligent assistant platform (OIAP-compatible).",
+        lifespan=lifespan,
+    )
+    if platform is not None:
+        app.state.platform = platform
+
+    @app.exception_handler(OiapError)
+    async def oiap_error(_request: Request, exc: OiapError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.error.http_status)
+
+    @app.exception_handler(MalformedBody)
+    async def malformed(_request: Request, exc: MalformedBody) -> JSONResponse:
+        detail = f"'{exc.field}': {exc.problem}" if exc.field else exc.problem
+        return _error(Err.PARAMETER, detail)
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(_request: Request, _exc: BodyTooLarge) -> JSONResponse:
+        return _error(Err.BODY_TOO_LARGE)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(Err.PARAMETER, f"'{where}': {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        error = Err.NOT_FOUND if exc.status_code == 404 else Err.PARAMETER
+        return _error(error, str(exc.detail), status=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(Err.INTERNAL)
+
+    app.include_router(oiap_auth.router)
+    app.include_router(oiap_domains.router)
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], summary="Database and session store reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        current: Platform = request.app.state.platform
+        checks = {
+            "database": await current.storage.ping(),
+            "sessionStore": await current.sessions.ping(),
+        }
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "unavailable", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=lambda _scope: settings.max_body_bytes,
+        on_too_large=_too_large,
+    )
+    return app

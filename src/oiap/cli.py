@@ -1,0 +1,188 @@
+"""The ``oiap`` command: run the server and administer tenants and storage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from oiap.adapters.sessions import open_session_store
+from oiap.adapters.sql.database import Database, upgrade
+from oiap.adapters.sql.repositories import SqlStorage
+from oiap.errors import OiapError
+from oiap.services import accounts
+from oiap.services.ports import SessionStore, Storage
+from oiap.settings import Settings
+
+app = typer.Typer(
+    help="OpenOIAP: a self-hosted intelligent assistant platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+tenant_app = typer.Typer(help="Tenants and their API credentials.", no_args_is_help=True)
+system_user_app = typer.Typer(help="Machine accounts (e.g. ipcc).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(system_user_app, name="system-user")
+
+console = Console()
+errors = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Storage, SessionStore], Awaitable[T]]) -> T:
+    """Run one administrative use case against the configured storage, schema upgraded."""
+    settings = Settings()
+    upgrade(settings.database_url)
+
+    async def main() -> T:
+        storage = SqlStorage(Database(settings.database_url))
+        sessions = open_session_store(settings.session_store)
+        try:
+            return await work(storage, sessions)
+        finally:
+            await sessions.close()
+            await storage.close()
+
+    try:
+        return asyncio.run(main())
+    except OiapError as exc:
+        errors.print(f"[red]error {exc.error.code}[/red]: {exc.text}")
+        raise typer.Exit(1) from exc
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Bring the database schema up to date (safe to run again)."""
+    settings = Settings()
+    upgrade(settings.database_url, revision)
+    console.print(f"schema at {revision} on {settings.database_url}")
+
+
+@tenant_app.command("create")
+def tenant_create(
+    name: str,
+    tenant_id: Annotated[
+        str | None, typer.Option("--id", help="Choose the tenant ID (default: generated).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Create a tenant and print its appKey and appSecret (shown only this once)."""
+    creds = _run(lambda s, _: accounts.create_tenant(s, name, tenant_id=tenant_id))
+    _print_credentials(creds, as_json)
+
+
+@tenant_app.command("rotate-secret")
+def tenant_rotate_secret(
+    tenant_id: str,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Issue a new appSecret; tokens issued before stop working."""
+    creds = _run(lambda s, sessions: accounts.rotate_tenant_secret(s, sessions, tenant_id))
+    _print_credentials(creds, as_json)
+
+
+@tenant_app.command("list")
+def tenant_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List tenants."""
+    tenants = _run(lambda s, _: accounts.list_tenants(s))
+    if as_json:
+        rows = [
+            {"tenantId": t.tenant_id, "name": t.name, "createdAt": t.created_at.isoformat()}
+            for t in tenants
+        ]
+        sys.stdout.write(json.dumps(rows) + "\n")
+        return
+    table = Table("tenantId", "name", "created")
+    for t in tenants:
+        table.add_row(t.tenant_id, t.name, t.created_at.isoformat(timespec="seconds"))
+    console.print(table)
+
+
+@system_user_app.command("create")
+def system_user_create(name: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Create a machine account that may act for any tenant (token in headers)."""
+    user, secret = _run(lambda s, _: accounts.create_system_user(s, name))
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"username": user.name, "appKey": user.name, "appSecret": secret}) + "\n"
+        )
+        return
+    console.print(f"username / appKey: [bold]{user.name}[/bold]")
+    console.print(f"appSecret:         [bold]{secret}[/bold]  (shown only now)")
+
+
+def _print_credentials(creds: accounts.Credentials, as_json: bool) -> None:
+    if as_json:
+        body = {"tenantId": creds.tenant_id, "appKey": creds.app_key, "appSecret": creds.app_secret}
+        sys.stdout.write(json.dumps(body) + "\n")
+        return
+    console.print(f"tenantId:  [bold]{creds.tenant_id}[/bold]")
+    console.print(f"appKey:    [bold]{creds.app_key}[/bold]")
+    console.print(f"appSecret: [bold]{creds.app_secret}[/bold]  (shown only now)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    demo: Annotated[bool, typer.Option(help="Load the demo bot and print how to try it.")] = False,
+) -> None:
+    """Run the platform's HTTP server (the schema is upgraded first)."""
+    import uvicorn
+
+    from oiap.services.demo import load_demo
+
+    settings = Settings()
+    host = host or settings.host
+    port = port if port is not None else settings.port
+    upgrade(settings.database_url)
+    if workers > 1 and settings.session_store == "memory":
+        errors.print(
+            "[yellow]warning[/yellow]: several workers with the in-process session store do not "
+            "share tokens or dialogs; set OIAP_SESSION_STORE=redis://..."
+        )
+    if demo:
+        creds = _run(load_demo)
+        _print_demo(f"http://{host}:{port}", creds)
+    uvicorn.run(
+        "oiap.api.main:create_default_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+def _print_demo(url: str, creds: accounts.Credentials) -> None:
+    console.rule("OpenOIAP demo")
+    console.print(f"URL:        {url}   (API docs: {url}/docs)")
+    console.print(f"tenantId:   {creds.tenant_id}")
+    console.print(f"appKey:     {creds.app_key}")
+    console.print(f"appSecret:  {creds.app_secret}   (new at every start of the demo)")
+    console.print("Try it:")
+    token_call = (
+        f"curl -s -X POST {url}/oifde/rest/api/gettoken -H 'Content-Type: application/json' "
+        f'-d \'{{"appKey":"{creds.app_key}","appSecret":"{creds.app_secret}"}}\''
+    )
+    domain_call = (
+        f"curl -s -X POST {url}/oifde/rest/api/querydomaininfo "
+        f"-H 'Content-Type: application/json' "
+        f'-d \'{{"tenantId":"{creds.tenant_id}","authToken":"<authToken>"}}\''
+    )
+    console.print(f"  {token_call}", soft_wrap=True)
+    console.print(f"  {domain_call}", soft_wrap=True)
+    console.rule()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,99 @@
+"""What the services need from the outside world; adapters implement these."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from oiap.domain.bots import Domain, NewDomain
+from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
+
+
+class LockTimeout(Exception):
+    """A per-key lock could not be taken in time."""
+
+
+class SessionStore(Protocol):
+    """Short-lived shared state: tokens, lock-out counters, live dialogs, quotas.
+
+    The in-process store serves one worker; the Redis store is shared by every worker and
+    outlives a restart of the platform. Values are opaque bytes; every key has a TTL.
+    """
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def get_many(self, keys: list[str]) -> list[bytes | None]: ...
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
+
+    async def set_if_absent(self, key: str, value: bytes, ttl_seconds: float) -> bool: ...
+
+    async def delete(self, *keys: str) -> None: ...
+
+    async def incr(self, key: str, ttl_seconds: float) -> int:
+        """Add one; the TTL starts with the first increment and is not extended."""
+        ...
+
+    async def ttl(self, key: str) -> float | None: ...
+
+    async def add_member(self, key: str, member: str, ttl_seconds: float) -> None:
+        """Add to a set, extending the set's TTL to at least ``ttl_seconds``."""
+        ...
+
+    async def take_members(self, key: str) -> list[str]:
+        """Remove a set and return what it held."""
+        ...
+
+    def lock(self, key: str, timeout_seconds: float) -> AbstractAsyncContextManager[None]:
+        """Mutual exclusion across every worker sharing the store; LockTimeout when busy."""
+        ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+class AccountRepository(Protocol):
+    async def get_tenant(self, tenant_id: str) -> Tenant | None: ...
+
+    async def list_tenants(self) -> list[Tenant]: ...
+
+    async def add_tenant(self, tenant: Tenant, secret_hash: str) -> None: ...
+
+    async def set_tenant_secret(self, tenant_id: str, secret_hash: str) -> None: ...
+
+    async def secret_hash(self, kind: PrincipalKind, account_id: str) -> str | None: ...
+
+    async def get_system_user(self, name: str) -> SystemUser | None: ...
+
+    async def add_system_user(self, user: SystemUser, secret_hash: str) -> None: ...
+
+
+class DomainRepository(Protocol):
+    async def list_domains(
+        self, tenant_id: str, *, language: str | None = None, active_only: bool = False
+    ) -> list[Domain]: ...
+
+    async def get_domain_by_name(self, tenant_id: str, name: str) -> Domain | None: ...
+
+    async def add_domain(self, domain: NewDomain) -> Domain: ...
+
+
+class Repositories(Protocol):
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def domains(self) -> DomainRepository: ...
+
+
+class Storage(Protocol):
+    """Configuration storage. Each ``transaction()`` block is one unit of work."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Repositories]: ...
+
+    def reader(self) -> AbstractAsyncContextManager[Repositories]: ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...
