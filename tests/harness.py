@@ -1,0 +1,178 @@
+"""Real backends and real servers for the tests: scratch databases, free ports, subprocesses.
+
+PostgreSQL and Redis are used when they answer on 127.0.0.1; with OIAP_TEST_REQUIRE_BACKENDS=1
+(as in CI) a missing backend fails the run instead of skipping its tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("OIAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("OIAP_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require(backend: str) -> None:
+    port = {"postgresql": 5432, "redis": 6379}[backend]
+    if _answers("127.0.0.1", port):
+        return
+    if os.environ.get("OIAP_TEST_REQUIRE_BACKENDS") == "1":
+        pytest.fail(f"{backend} does not answer on 127.0.0.1:{port}")
+    pytest.skip(f"{backend} does not answer on 127.0.0.1:{port}")
+
+
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
+    import asyncpg
+
+    name = f"oiap_test_{secrets.token_hex(6)}"
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def database(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'oiap.db'}"
+        return
+    require("postgresql")
+    with scratch_postgres() as url:
+        yield url
+
+
+def session_store(kind: str) -> str:
+    if kind == "memory":
+        return "memory"
+    require("redis")
+    return REDIS_URL
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def oiap_env(**settings: str | int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OIAP_")}
+    env.update({f"OIAP_{k.upper()}": str(v) for k, v in settings.items()})
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def run_cli(
+    *args: str, env: dict[str, str], check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``oiap`` command as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "oiap.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"oiap {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def cli_json(*args: str, env: dict[str, str]) -> Any:
+    return json.loads(run_cli(*args, "--json", env=env).stdout)
+
+
+class Server:
+    """``oiap serve`` in a subprocess on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], *extra: str, log: Path | None = None) -> None:
+        self.env = env
+        self.extra = extra
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> Server:
+        out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        self._proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "oiap.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *self.extra,
+            ],
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self._proc.returncode}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not become healthy")
+
+    def stop(self) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

@@ -1,0 +1,79 @@
+"""The session-store contract, on the in-process store and on a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+
+from oiap.adapters.sessions import open_session_store
+from oiap.services.ports import LockTimeout, SessionStore
+
+
+@pytest.fixture
+async def store(session_store_url: str) -> AsyncIterator[SessionStore]:
+    opened = open_session_store(session_store_url, prefix=f"test:{secrets.token_hex(4)}:")
+    yield opened
+    await opened.close()
+
+
+async def test_values_expire(store: SessionStore) -> None:
+    await store.set("k", b"v", 0.3)
+    assert await store.get("k") == b"v"
+    assert await store.get_many(["k", "missing"]) == [b"v", None]
+    await asyncio.sleep(0.5)
+    assert await store.get("k") is None
+
+
+async def test_set_if_absent_only_once(store: SessionStore) -> None:
+    assert await store.set_if_absent("once", b"1", 5)
+    assert not await store.set_if_absent("once", b"2", 5)
+    assert await store.get("once") == b"1"
+    await store.delete("once")
+    assert await store.set_if_absent("once", b"3", 5)
+
+
+async def test_counter_window_starts_with_first_increment(store: SessionStore) -> None:
+    assert [await store.incr("n", 0.5) for _ in range(3)] == [1, 2, 3]
+    remaining = await store.ttl("n")
+    assert remaining is not None and remaining <= 0.5
+    await asyncio.sleep(0.7)
+    assert await store.incr("n", 0.5) == 1
+
+
+async def test_members_are_taken_once(store: SessionStore) -> None:
+    await store.add_member("set", "a", 5)
+    await store.add_member("set", "b", 5)
+    await store.add_member("set", "a", 5)
+    assert await store.take_members("set") == ["a", "b"]
+    assert await store.take_members("set") == []
+
+
+async def test_lock_serialises_holders(store: SessionStore) -> None:
+    order: list[str] = []
+
+    async def hold(name: str) -> None:
+        async with store.lock("dialog-1", timeout_seconds=5):
+            order.append(f"{name}+")
+            await asyncio.sleep(0.05)
+            order.append(f"{name}-")
+
+    await asyncio.gather(hold("a"), hold("b"), hold("c"))
+    # Never two holders at once: every entry is followed directly by its own exit.
+    assert all(order[i][0] == order[i + 1][0] for i in range(0, len(order), 2))
+    assert sorted(order) == ["a+", "a-", "b+", "b-", "c+", "c-"]
+
+
+async def test_busy_lock_times_out(store: SessionStore) -> None:
+    async with store.lock("busy", timeout_seconds=1):
+        with pytest.raises(LockTimeout):
+            async with store.lock("busy", timeout_seconds=0.2):
+                pass
+    async with store.lock("busy", timeout_seconds=0.2):
+        pass
+
+
+async def test_ping(store: SessionStore) -> None:
+    assert await store.ping()
