@@ -15,6 +15,8 @@ from rich.table import Table
 from oiap.adapters.sessions import open_session_store
 from oiap.adapters.sql.database import Database, upgrade
 from oiap.adapters.sql.repositories import SqlStorage
+from oiap.cli_bot import bot_app
+from oiap.cli_project import project_app
 from oiap.errors import OiapError
 from oiap.services import accounts
 from oiap.services.ports import SessionStore, Storage
@@ -31,6 +33,8 @@ system_user_app = typer.Typer(help="Machine accounts (e.g. ipcc).", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(system_user_app, name="system-user")
+app.add_typer(bot_app, name="bot")
+app.add_typer(project_app, name="project")
 
 console = Console()
 errors = Console(stderr=True)

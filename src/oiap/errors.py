@@ -50,6 +50,9 @@ class Err(Enum):
     KEY_WRONG = ErrorSpec(200800002, 401, "The key is wrong.")
     ACCOUNT_LOCKED = ErrorSpec(200800003, 403, "The account is locked.")
     BODY_TOO_LARGE = ErrorSpec(10000002, 413, "The request body is too large.")
+    CONFIGURATION_INVALID = ErrorSpec(
+        10000002, 422, "The configuration does not pass validation; see 'problems'."
+    )
 
     @property
     def code(self) -> int:
@@ -84,3 +87,91 @@ class OiapError(Exception):
 
 def parameter_error(field: str, problem: str = "is missing or invalid") -> OiapError:
     return OiapError(Err.PARAMETER, f"'{field}' {problem}.")
+
+
+# --- MetaStudio smart-chat family -------------------------------------------------------
+# MetaStudio clients read ``error_code``/``error_msg`` (gateway errors add ``request_id``).
+# The public pages rarely give the HTTP status of a code (metastudio-smart-chat §12 item 13);
+# the statuses below are our choice, listed in docs/metastudio.md.
+
+
+@dataclass(frozen=True)
+class MsErrorSpec:
+    code: str
+    http_status: int
+    message: str
+
+
+class MsErr(Enum):
+    """MetaStudio and API-gateway codes (spec metastudio-smart-chat §2.4, §11)."""
+
+    GATEWAY_AUTH = MsErrorSpec("APIGW.0301", 401, "Incorrect IAM authentication information.")
+    UNAUTHORIZED = MsErrorSpec("MSS.00000001", 401, "Unauthorized")
+    BODY_TOO_LARGE = MsErrorSpec("MSS.00000002", 413, "Invalid body: larger than 12 MB.")
+    INVALID_PARAMETER = MsErrorSpec("MSS.00000003", 400, "Invalid parameter")
+    INTERNAL = MsErrorSpec("MSS.00000004", 500, "Internal Error")
+    API_NOT_FOUND = MsErrorSpec("MSS.00010003", 404, "SR.api not found")
+    METHOD_NOT_ALLOWED = MsErrorSpec("MSS.00010004", 405, "SR.method not allowed")
+    PROJECT_MISMATCH = MsErrorSpec("MSS.00010009", 403, "urlTenantId is not equal tokenTenantId")
+    REQUEST_JSON = MsErrorSpec("MSS.10000002", 400, "Request JSON exception")
+    ROOM_NOT_FOUND = MsErrorSpec("MSS.20010045", 404, "Room information not found.")
+    ROOM_NAME_EXISTS = MsErrorSpec("MSS.20010148", 409, "Duplicate room name.")
+    JOB_NOT_FOUND = MsErrorSpec("MSS.20010074", 404, "Job does not exist.")
+    CONCURRENCY_EXHAUSTED = MsErrorSpec(
+        "MSS.20010135", 400, "Running jobs exceed the dialog's concurrency."
+    )
+    OVER_PURCHASED = MsErrorSpec(
+        "MSS.20010139", 400, "Dialog concurrency exceeds the project's resources."
+    )
+    ROBOT_NAME_EXISTS = MsErrorSpec("MSS.47010033", 409, "Application name already exists.")
+    ROBOT_NOT_FOUND = MsErrorSpec("MSS.47010034", 404, "Application does not exist.")
+    ROBOT_ROOM_EMPTY = MsErrorSpec("MSS.47010163", 400, "Application's room ID is empty.")
+    START_FAILED = MsErrorSpec("MSS.47010037", 400, "Starting the smart-chat job failed.")
+    AIUI_UNAUTHORIZED = MsErrorSpec("MSS.47010124", 400, "iFLYTEK AIUI unauthorized.")
+    SPARK_UNAUTHORIZED = MsErrorSpec("MSS.47010125", 400, "iFLYTEK Spark unauthorized.")
+    MOBVOI_UNAUTHORIZED = MsErrorSpec("MSS.47010127", 400, "Mobvoi unauthorized.")
+    LLM_CONFIG_EMPTY = MsErrorSpec("MSS.47010130", 400, "Third-party LLM config is empty.")
+    LLM_URL_EMPTY = MsErrorSpec("MSS.47010131", 400, "Third-party LLM URL is empty.")
+    LLM_URL_INVALID = MsErrorSpec("MSS.47010134", 400, "Third-party LLM URL is invalid.")
+    EXTEND_PARAM_INVALID = MsErrorSpec("MSS.47010152", 400, "extend_param is invalid.")
+    ACTIVE_CODE_NOT_FOUND = MsErrorSpec("MSS.47010043", 404, "Activation code check failed.")
+    DRIVING_NO_WEB_CLIENT = MsErrorSpec(
+        "MSS.47015010", 400, "Third-party-driving applications cannot chat from the web client."
+    )
+
+    @property
+    def code(self) -> str:
+        return self.value.code
+
+    @property
+    def http_status(self) -> int:
+        return self.value.http_status
+
+    @property
+    def message(self) -> str:
+        return self.value.message
+
+
+class MetaStudioError(Exception):
+    """A failure told to a MetaStudio client in its own envelope."""
+
+    def __init__(self, error: MsErr, detail: str | None = None) -> None:
+        self.error = error
+        self.detail = detail
+        super().__init__(self.text)
+
+    @property
+    def text(self) -> str:
+        if self.detail:
+            return f"{self.error.message} {self.detail}"
+        return self.error.message
+
+    def body(self, request_id: str) -> dict[str, object]:
+        body: dict[str, object] = {"error_code": self.error.code, "error_msg": self.text}
+        if self.error.code.startswith("APIGW."):
+            body["request_id"] = request_id
+        return body
+
+
+def invalid_parameter(name: str, problem: str = "is missing or invalid") -> MetaStudioError:
+    return MetaStudioError(MsErr.INVALID_PARAMETER, f"'{name}' {problem}.")

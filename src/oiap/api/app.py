@@ -17,8 +17,11 @@ from oiap import __version__
 from oiap.adapters.sessions import open_session_store
 from oiap.adapters.sql.database import Database
 from oiap.adapters.sql.repositories import SqlStorage
+from oiap.api import metastudio
 from oiap.api.oiap import auth as oiap_auth
 from oiap.api.oiap import domains as oiap_domains
+from oiap.api.oiap import flows as oiap_flows
+from oiap.api.oiap import navigation as oiap_navigation
 from oiap.api.platform import Platform
 from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody
 from oiap.errors import Err, OiapError
@@ -50,6 +53,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         try:
             yield
         finally:
+            await metastudio.shutdown(app)
             if own:
                 await current.sessions.close()
                 await current.storage.close()
@@ -94,6 +98,9 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
 
     app.include_router(oiap_auth.router)
     app.include_router(oiap_domains.router)
+    app.include_router(oiap_navigation.router)
+    app.include_router(oiap_flows.router)
+    metastudio.install(app)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")
     async def healthz() -> dict[str, str]:
@@ -114,7 +121,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
 
     app.add_middleware(
         BodyLimit,
-        max_bytes=lambda _scope: settings.max_body_bytes,
-        on_too_large=_too_large,
+        max_bytes=lambda scope: metastudio.body_limit(scope, settings.max_body_bytes),
+        on_too_large=metastudio.too_large(_too_large),
     )
     return app

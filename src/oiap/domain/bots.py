@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Language(StrEnum):
@@ -28,3 +28,72 @@ class NewDomain:
 @dataclass(frozen=True)
 class Domain(NewDomain):
     domain_id: int = 0
+
+
+UNKNOWN_INTENT_CODE = "unknown"
+"""Every domain has this preset intent, selected when nothing else matches (spec §11.8)."""
+
+ACCESS_CODE_MAX = 20
+
+
+class DialogType(IntEnum):
+    """What an access code starts (spec §5.1, §11.1)."""
+
+    VOICE_NAVIGATION = 1
+    OUTBOUND = 2
+    CHATBOT = 3
+    IVR_FLOW = 4
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An intent parameter, recognised either by a pattern or from a list of values."""
+
+    name: str
+    regex: str | None = None
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # canonical value -> synonyms
+
+
+@dataclass(frozen=True)
+class Intent:
+    code: str
+    name: str
+    examples: tuple[str, ...] = ()
+    slots: tuple[Slot, ...] = ()
+    reply: str = ""
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    """A domain with its intents, as a bot file or the management API describes it."""
+
+    name: str
+    language: Language
+    threshold: float = 0.5
+    active: bool = True
+    intents: tuple[Intent, ...] = ()
+
+    def with_unknown_intent(self) -> DomainSpec:
+        if any(i.code == UNKNOWN_INTENT_CODE for i in self.intents):
+            return self
+        unknown = Intent(code=UNKNOWN_INTENT_CODE, name="Unknown")
+        return DomainSpec(
+            self.name, self.language, self.threshold, self.active, (*self.intents, unknown)
+        )
+
+    def intent_codes(self) -> set[str]:
+        return {i.code for i in self.with_unknown_intent().intents}
+
+
+@dataclass(frozen=True)
+class AccessCode:
+    """A binding from an access code (called number / robot code) to a flow (spec §5)."""
+
+    access_code: str
+    dialog_type: DialogType
+    flow_code: str
+    domain: str | None = None  # domain name; the wire format shows its id
+    robot_name: str = ""
+    description: str = ""
+    source: str = "OIFDE"
+    using_record_service: int = 0

@@ -7,6 +7,14 @@ from typing import Protocol
 
 from oiap.domain.bots import Domain, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
+from oiap.services.bot_ports import BotRepository
+from oiap.services.metastudio_ports import (
+    ActiveCodeRepository,
+    JobRepository,
+    ProjectRepository,
+    RobotRepository,
+    RoomRepository,
+)
 
 
 class LockTimeout(Exception):
@@ -85,6 +93,24 @@ class Repositories(Protocol):
 
     @property
     def domains(self) -> DomainRepository: ...
+
+    @property
+    def bots(self) -> BotRepository: ...
+
+    @property
+    def projects(self) -> ProjectRepository: ...
+
+    @property
+    def rooms(self) -> RoomRepository: ...
+
+    @property
+    def robots(self) -> RobotRepository: ...
+
+    @property
+    def jobs(self) -> JobRepository: ...
+
+    @property
+    def active_codes(self) -> ActiveCodeRepository: ...
 
 
 class Storage(Protocol):

@@ -8,8 +8,16 @@ from contextlib import asynccontextmanager
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oiap.adapters.sql.bot_repository import SqlBots
 from oiap.adapters.sql.database import Database
 from oiap.adapters.sql.models import DomainRow, SystemUserRow, TenantRow, utcnow
+from oiap.adapters.sql.room_repositories import (
+    SqlActiveCodes,
+    SqlJobs,
+    SqlProjects,
+    SqlRobots,
+    SqlRooms,
+)
 from oiap.domain.bots import Domain, Language, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
 
@@ -117,6 +125,12 @@ class SqlRepositories:
         self.session = session
         self.accounts = SqlAccounts(session)
         self.domains = SqlDomains(session)
+        self.bots = SqlBots(session)
+        self.projects = SqlProjects(session)
+        self.rooms = SqlRooms(session)
+        self.robots = SqlRobots(session)
+        self.jobs = SqlJobs(session)
+        self.active_codes = SqlActiveCodes(session)
 
 
 class SqlStorage:

@@ -7,6 +7,10 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from oiap.adapters.sql import (
+    bot_tables,  # noqa: F401  (registers the bot tables)
+    room_tables,  # noqa: F401  (registers the MetaStudio tables)
+)
 from oiap.adapters.sql.database import make_engine
 from oiap.adapters.sql.models import Base
 

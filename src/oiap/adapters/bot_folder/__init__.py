@@ -1,0 +1,1 @@
+"""Bots as folders of YAML files: reading them with line numbers, writing them back."""

@@ -1,0 +1,175 @@
+"""Reading one YAML file as a tree of marked nodes, so every problem can cite file:line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    file: str
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
+
+
+def line_of(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+@dataclass
+class Source:
+    """One file being read; collects its problems instead of stopping at the first."""
+
+    name: str
+    problems: list[FileProblem] = field(default_factory=list)
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        self.problems.append(FileProblem(self.name, line_of(node) if node else 0, message))
+
+    def compose(self, path: Path) -> yaml.Node | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(FileProblem(self.name, 0, f"cannot read: {exc}"))
+            return None
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = int(mark.line) + 1 if mark is not None else 0
+            problem = getattr(exc, "problem", None) or str(exc)
+            self.problems.append(FileProblem(self.name, line, f"not valid YAML: {problem}"))
+            return None
+        if root is None:
+            self.problems.append(FileProblem(self.name, 0, "the file is empty"))
+        return root
+
+    def value(self, node: yaml.Node) -> Any:
+        """The plain Python value of a node; None (and a problem) when it cannot be built."""
+        try:
+            return _plain(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+            self.problem(node, f"cannot read value: {exc}")
+            return None
+
+    def mapping(self, node: yaml.Node | None, what: str) -> Fields | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping")
+            return None
+        return Fields(self, node)
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list")
+            return []
+        return list(node.value)
+
+
+def _plain(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key, value in node.value:
+            result[str(_plain(key))] = _plain(value)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    constructor = yaml.SafeLoader("")
+    return constructor.construct_object(node, deep=True)
+
+
+class Fields:
+    """The keys of one YAML mapping, read one by one with type checks."""
+
+    def __init__(self, source: Source, node: yaml.MappingNode) -> None:
+        self.source = source
+        self.node = node
+        self.entries: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if not isinstance(name, str):
+                source.problem(key, "keys must be plain names")
+                continue
+            if name in self.entries:
+                source.problem(key, f"key {name!r} appears twice")
+            self.entries[name] = value
+
+    @property
+    def line(self) -> int:
+        return line_of(self.node)
+
+    def only(self, *allowed: str) -> None:
+        for name, value in self.entries.items():
+            if name not in allowed:
+                self.source.problem(value, f"unknown key {name!r} (expected {', '.join(allowed)})")
+
+    def has(self, key: str) -> bool:
+        return key in self.entries
+
+    def node_of(self, key: str) -> yaml.Node | None:
+        return self.entries.get(key)
+
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        node = self.entries.get(key)
+        if node is None:
+            if required:
+                self.source.problem(self.node, f"missing {key!r}")
+            return default
+        value = self.source.value(node)
+        if value is None and not required:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.source.problem(node, f"{key!r} must be text")
+            return default
+        return str(value)
+
+    def number(self, key: str, default: float, *, whole: bool = False) -> float:
+        node = self.entries.get(key)
+        if node is None:
+            return default
+        value = self.source.value(node)
+        ok = isinstance(value, int) if whole else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok:
+            self.source.problem(node, f"{key!r} must be a {'whole ' if whole else ''}number")
+            return default
+        return float(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        node = self.entries.get(key)
+        if node is None:
+            return default
+        value = self.source.value(node)
+        if not isinstance(value, bool):
+            self.source.problem(node, f"{key!r} must be true or false")
+            return default
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        result = []
+        for item in self.source.sequence(self.entries.get(key), repr(key)):
+            value = self.source.value(item)
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                self.source.problem(item, f"items of {key!r} must be text")
+                continue
+            result.append(str(value))
+        return tuple(result)
+
+    def items(self, key: str) -> Iterator[yaml.Node]:
+        yield from self.source.sequence(self.entries.get(key), repr(key))
+
+    def plain(self, key: str, default: Any = None) -> Any:
+        node = self.entries.get(key)
+        return default if node is None else self.source.value(node)

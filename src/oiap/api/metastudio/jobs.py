@@ -1,0 +1,159 @@
+"""Dialog jobs (spec §6): start (current and legacy paths), stop, state, list."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from oiap.api.metastudio import parsing, views
+from oiap.api.metastudio.caller import CallerProject, PlatformDep
+from oiap.domain.jobs import Job, parse_states
+from oiap.domain.rooms import Room
+from oiap.errors import MetaStudioError, MsErr, invalid_parameter
+from oiap.services import jobs
+from oiap.services.jobs import JobKeeper, JobPolicy
+
+router = APIRouter(tags=["MetaStudio jobs"])
+_BASE = "/v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs"
+
+
+def keeper_of(request: Request) -> JobKeeper:
+    state = request.app.state
+    keeper: JobKeeper | None = getattr(state, "metastudio_job_keeper", None)
+    if keeper is None:
+        platform = request.app.state.platform
+        keeper = JobKeeper(platform.storage, platform.sessions, job_policy(request))
+        state.metastudio_job_keeper = keeper
+    return keeper
+
+
+def job_policy(request: Request) -> JobPolicy:
+    policy: JobPolicy = getattr(request.app.state, "metastudio_job_policy", JobPolicy())
+    return policy
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url)
+
+
+def _extend_param(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 4096:
+        raise MetaStudioError(MsErr.EXTEND_PARAM_INVALID, "It must be JSON text.")
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise MetaStudioError(MsErr.EXTEND_PARAM_INVALID, "It must be JSON text.") from None
+    if not isinstance(parsed, dict):
+        raise MetaStudioError(MsErr.EXTEND_PARAM_INVALID, "It must be a JSON object.")
+    return value
+
+
+async def _start(
+    request: Request,
+    platform: PlatformDep,
+    project: CallerProject,
+    room_id: str,
+    robot_id: str | None,
+    client_id: str | None,
+    extend_param: str | None,
+) -> tuple[Job, Room]:
+    job, room = await jobs.start_job(
+        platform.storage,
+        platform.sessions,
+        job_policy(request),
+        project,
+        room_id,
+        robot_id,
+        client_id=client_id,
+        extend_param=extend_param,
+    )
+    keeper_of(request).hold(job, room)
+    return job, room
+
+
+@router.post(_BASE, summary="Start an intelligent interaction job")
+async def start(
+    room_id: str, request: Request, platform: PlatformDep, project: CallerProject
+) -> JSONResponse:
+    robot_id = parsing.text_query(request, "robot_id", 64)
+    if robot_id is None:
+        raise invalid_parameter("robot_id")
+    body = await parsing.json_object(request, optional=True)
+    extend = _extend_param(body.get("extend_param"))
+    client_id = None
+    if extend:
+        client_id = json.loads(extend).get("client_id")
+    job, room = await _start(
+        request,
+        platform,
+        project,
+        room_id,
+        robot_id,
+        str(client_id) if client_id else None,
+        extend,
+    )
+    return JSONResponse(views.job_started(job, room, _base_url(request)))
+
+
+@router.post(
+    "/v1/{project_id}/smart-chat-rooms/{room_id}/smart-chat-jobs",
+    status_code=202,
+    summary="Start a job (legacy path; the dialog's own application answers)",
+)
+async def start_legacy(
+    room_id: str, request: Request, platform: PlatformDep, project: CallerProject
+) -> JSONResponse:
+    body = await parsing.json_object(request, optional=True)
+    region = body.get("region")
+    if region is not None and region not in ("cn-north-4", "cn-southwest-2"):
+        raise invalid_parameter("region", "must be cn-north-4 or cn-southwest-2")
+    if body.get("room_type") not in (None, "RTC", "METALINK"):
+        raise invalid_parameter("room_type", "must be RTC or METALINK")
+    client_id = body.get("client_id")
+    if client_id is not None and not isinstance(client_id, str):
+        raise invalid_parameter("client_id", "must be a string")
+    job, room = await _start(request, platform, project, room_id, None, client_id, None)
+    return JSONResponse(views.job_started(job, room, _base_url(request)), status_code=202)
+
+
+@router.post(_BASE + "/{job_id}/stop", summary="End a job")
+async def stop(
+    room_id: str, job_id: str, platform: PlatformDep, project: CallerProject
+) -> JSONResponse:
+    await jobs.stop_job(platform.storage, platform.sessions, project, room_id, job_id)
+    return JSONResponse({})
+
+
+@router.get(_BASE + "/{job_id}/state", summary="Query a job")
+async def state(
+    room_id: str, job_id: str, request: Request, platform: PlatformDep, project: CallerProject
+) -> JSONResponse:
+    now = datetime.now(UTC)
+    job, room = await jobs.show_job(platform.storage, platform.sessions, project, room_id, job_id)
+    return JSONResponse(views.job_state(job, room, now, _base_url(request)))
+
+
+@router.get(_BASE, summary="Query the jobs of a dialog")
+async def list_(
+    room_id: str, request: Request, platform: PlatformDep, project: CallerProject
+) -> JSONResponse:
+    states = None
+    raw = parsing.text_query(request, "state", 512)
+    if raw is not None:
+        states = parse_states(raw)
+        if states is None:
+            raise invalid_parameter("state", "names an unknown job state")
+    offset = parsing.int_query(request, "offset", 0, 2147483647, 0)
+    limit = parsing.int_query(request, "limit", 1, 100, 10)
+    now = datetime.now(UTC)
+    count, page, room = await jobs.list_jobs(
+        platform.storage, platform.sessions, project, room_id, states, offset, limit, now
+    )
+    return JSONResponse(
+        {"count": count, "smart_chat_jobs": [views.job_base_info(j, room, now) for j in page]}
+    )

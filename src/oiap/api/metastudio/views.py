@@ -1,0 +1,197 @@
+"""Resources as MetaStudio clients read them (spec §5.2, §5.3, §6.6, §8.3, §9)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from oiap.domain.dialog_codes import ActiveCode
+from oiap.domain.jobs import Job
+from oiap.domain.robots import SECRET_MEMBERS, Robot
+from oiap.domain.rooms import Room
+
+_LANGUAGE_NAMES = {
+    "CN": "Chinese",
+    "EN": "English",
+    "ESP": "Spanish",
+    "por": "Portuguese",
+    "Arabic": "Arabic",
+    "Thai": "Thai",
+    "fr": "French",
+}
+_ROOM_DEFAULTS: dict[str, Any] = {
+    "billing_mode": "CONCURRENCY",
+    "reuse_resource": False,
+    "default_language": "CN",
+}
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _voices(room: Room) -> list[dict[str, Any]]:
+    voices = []
+    for voice in room.document.get("voice_config_list") or []:
+        item = {"speed": 100, "pitch": 100, "volume": 140, "language": "CN", **voice}
+        item["language_desc"] = _LANGUAGE_NAMES.get(item["language"], item["language"])
+        voices.append(item)
+    return voices
+
+
+def room_detail(room: Room) -> dict[str, Any]:
+    body: dict[str, Any] = {"room_id": room.room_id, **_ROOM_DEFAULTS, **room.document}
+    body["voice_config_list"] = _voices(room)
+    resources = [
+        {
+            **item,
+            "resource_source": "ADMIN_ALLOCATED",
+            "charge_mode": "PERIODIC",
+            "status": "ACTIVE",
+        }
+        for item in room.document.get("chat_resource_config") or []
+    ]
+    body.update(
+        chat_resource_config=resources,
+        create_time=rfc3339(room.create_time),
+        update_time=rfc3339(room.update_time),
+        cover_url=None,
+        is_pool_mode=room.may_borrow,
+    )
+    return body
+
+
+def room_base_info(room: Room) -> dict[str, Any]:
+    doc = {**_ROOM_DEFAULTS, **room.document}
+    model = room.model_asset_id
+    return {
+        "room_id": room.room_id,
+        "room_name": room.room_name,
+        "room_description": doc.get("room_description"),
+        "robot_id": doc.get("robot_id"),
+        "cover_url": None,
+        "model_infos": (
+            {"model_asset_id": model, "asset_name": model, "backup_model_asset_ids": []}
+            if model
+            else None
+        ),
+        "voice_config": doc.get("voice_config"),
+        "billing_mode": doc["billing_mode"],
+        "reuse_resource": doc["reuse_resource"],
+        "concurrency": doc.get("concurrency"),
+        "client_nums": doc.get("client_nums"),
+        "voice_config_list": _voices(room),
+        "default_language": doc["default_language"],
+        "create_time": rfc3339(room.create_time),
+        "update_time": rfc3339(room.update_time),
+        "exit_mute_threshold": doc.get("exit_mute_threshold"),
+    }
+
+
+def robot_info(robot: Robot) -> dict[str, Any]:
+    config = {k: v for k, v in robot.config().items() if k not in SECRET_MEMBERS}
+    doc = robot.document
+    return {
+        "robot_id": robot.robot_id,
+        "name": robot.name,
+        "room_id": robot.room_id,
+        "app_id": config.get("app_id"),
+        "app_type": robot.app_type,
+        "app_key": config.get("app_key"),
+        "robot_type": robot.robot_type,
+        "language": doc.get("language"),
+        "create_time": rfc3339(robot.create_time),
+        "update_time": rfc3339(robot.update_time),
+        "region": config.get("region"),
+        "cbs_project_id": config.get("cbs_project_id"),
+        "llm_url": config.get("llm_url"),
+        "is_stream": config.get("is_stream"),
+        "chat_rounds": config.get("chat_rounds"),
+        "is_ifly_production": config.get("is_production"),
+        "tail_silence_time": doc.get("tail_silence_time", 500),
+        "role_id": config.get("role_id"),
+        "sis_region": config.get("sis_region"),
+        "sis_project_id": config.get("sis_project_id"),
+        "enable_hot_words": config.get("enable_hot_words"),
+        "enable_question_audit": doc.get("enable_question_audit"),
+        "asr_type": config.get("asr_type"),
+        "asr_account": config.get("asr_account"),
+    }
+
+
+def _room_media(room: Room) -> dict[str, Any]:
+    video = room.document.get("video_config") or {}
+    return {
+        "chat_subtitle_config": room.document.get("chat_subtitle_config"),
+        "video_config": {"width": video.get("width", 1080), "height": video.get("height", 1920)},
+        "voice_config_list": _voices(room),
+        "chat_video_type": room.document.get("chat_video_type"),
+        "is_transparent": False,
+        "default_language": room.document.get("default_language") or "CN",
+    }
+
+
+def job_base_info(job: Job, room: Room, now: datetime) -> dict[str, Any]:
+    media = _room_media(room)
+    return {
+        "job_id": job.job_id,
+        "state": job.state.value,
+        "duration": round(job.duration(now), 3),
+        "start_time": rfc3339(job.start_time),
+        "end_time": rfc3339(job.end_time),
+        "error_info": (
+            {"error_code": job.error_code, "error_msg": job.error_msg} if job.error_code else None
+        ),
+        "create_time": rfc3339(job.create_time),
+        "lastupdate_time": rfc3339(job.lastupdate_time),
+        **media,
+        "client_id": job.client_id,
+        "is_pool_mode": job.lease_key.startswith("ms:pool:"),
+        "job_finish_reason": job.finish_reason.value if job.finish_reason else None,
+    }
+
+
+def access(job: Job, base_url: str) -> dict[str, Any]:
+    """Where the client will reach the dialog runtime for this job.
+
+    The runtime is not part of this release: these addresses name where it will serve, and
+    the RTC room is a placeholder with no credentials.
+    """
+    ws_base = base_url.replace("https://", "wss://").replace("http://", "ws://")
+    path = f"/v1/{job.project_id}/digital-human-chat/jobs/{job.job_id}"
+    return {
+        "rtc_room_info": {"app_id": "openoiap", "room_id": job.job_id, "users": []},
+        "chat_access_address": ws_base.rstrip("/") + path + "/ws",
+        "chat_access_rest_address": base_url.rstrip("/") + path,
+        "language": "zh_CN",
+        "region": "cn-north-4",
+    }
+
+
+def job_state(job: Job, room: Room, now: datetime, base_url: str) -> dict[str, Any]:
+    return {
+        **job_base_info(job, room, now),
+        **access(job, base_url),
+        "chat_state": 2 if job.live else 1,
+    }
+
+
+def job_started(job: Job, room: Room, base_url: str) -> dict[str, Any]:
+    located = access(job, base_url)
+    media = _room_media(room)
+    return {"job_id": job.job_id, **located, **media}
+
+
+def active_code_info(code: ActiveCode) -> dict[str, Any]:
+    return {
+        "active_code_id": code.active_code_id,
+        "active_code": code.active_code,
+        "robot_id": code.robot_id,
+        "room_id": code.room_id,
+        "valid_period": code.valid_period,
+        "expire_time": rfc3339(code.expire_time),
+        "create_time": rfc3339(code.create_time),
+        "update_time": rfc3339(code.update_time),
+    }

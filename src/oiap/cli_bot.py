@@ -1,0 +1,105 @@
+"""``oiap bot``: bots as folders of YAML files kept in git."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from oiap.adapters.bot_folder.reader import read_bot_folder
+from oiap.adapters.bot_folder.writer import write_bot_folder
+from oiap.adapters.sql.database import Database, upgrade
+from oiap.adapters.sql.repositories import SqlStorage
+from oiap.domain.bot_definition import Bot
+from oiap.errors import OiapError
+from oiap.services.bot_sync import PushResult, pull_bot, push_bot
+from oiap.services.flow_publishing import InvalidConfiguration
+from oiap.settings import Settings
+
+bot_app = typer.Typer(help="Bots as folders of YAML files.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _read(folder: Path) -> Bot:
+    reading = read_bot_folder(folder)
+    for problem in reading.problems:
+        errors.print(str(problem), markup=False, highlight=False)
+    if reading.problems or reading.bot is None:
+        errors.print(f"{len(reading.problems)} problem(s) in {folder}")
+        raise typer.Exit(1)
+    return reading.bot
+
+
+def _storage() -> SqlStorage:
+    settings = Settings()
+    upgrade(settings.database_url)
+    return SqlStorage(Database(settings.database_url))
+
+
+@bot_app.command("validate")
+def validate(folder: Path) -> None:
+    """Check a bot folder; print every problem as file:line."""
+    bot = _read(folder)
+    console.print(f"{folder}: bot {bot.name!r} is valid ({len(bot.flows)} flow(s))")
+
+
+@bot_app.command("push")
+def push(
+    folder: Path,
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant ID to install the bot for.")],
+    publish: Annotated[bool, typer.Option(help="Publish every changed flow.")] = False,
+) -> None:
+    """Create or update the tenant's bot from a folder, in one transaction."""
+    bot = _read(folder)
+
+    storage = _storage()
+
+    async def main() -> PushResult:
+        try:
+            return await push_bot(storage, tenant, bot, publish=publish)
+        finally:
+            await storage.close()
+
+    try:
+        result = asyncio.run(main())
+    except InvalidConfiguration as exc:
+        for line in exc.problems:
+            errors.print(line, markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    except OiapError as exc:
+        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
+        raise typer.Exit(1) from exc
+    for change in result.changes:
+        console.print(change, markup=False, highlight=False)
+    for code, number in result.published:
+        console.print(f"flow {code!r} published as version {number}", markup=False)
+    if not result.changes and not result.published:
+        console.print("no change")
+
+
+@bot_app.command("pull")
+def pull(
+    folder: Path,
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant ID whose bot to write.")],
+) -> None:
+    """Write the tenant's bot into a folder (flow drafts, not versions)."""
+
+    storage = _storage()
+
+    async def main() -> Bot:
+        try:
+            return await pull_bot(storage, tenant)
+        finally:
+            await storage.close()
+
+    try:
+        bot = asyncio.run(main())
+    except OiapError as exc:
+        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
+        raise typer.Exit(1) from exc
+    written = write_bot_folder(bot, folder)
+    console.print(f"wrote {len(written)} file(s) to {folder}")

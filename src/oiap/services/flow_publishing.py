@@ -1,0 +1,111 @@
+"""Publishing flows into immutable versions, and choosing which versions serve calls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from oiap.domain.bot_definition import catalogue_of
+from oiap.domain.flow_validation import Catalogue, Problem, validate_flow
+from oiap.domain.flow_versions import GrayRule, VersionRouting, select_version
+from oiap.domain.flows import Flow, canonical_json, flow_from_data
+from oiap.errors import Err, OiapError
+from oiap.services.bot_ports import FlowVersion
+from oiap.services.ports import Repositories, Storage
+
+
+class InvalidConfiguration(OiapError):
+    """Refused configuration; the body lists every problem, not just the first."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(Err.CONFIGURATION_INVALID, f"{len(problems)} problem(s).")
+        self.problems = problems
+
+    def body(self) -> dict[str, object]:
+        return {**super().body(), "problems": self.problems}
+
+
+async def tenant_catalogue(repos: Repositories, tenant_id: str) -> Catalogue:
+    flows = [s.flow for s in await repos.bots.list_flows(tenant_id)]
+    return catalogue_of(
+        variables=await repos.bots.list_variables(tenant_id),
+        templates=await repos.bots.list_templates(tenant_id),
+        interfaces=await repos.bots.list_interfaces(tenant_id),
+        domains=[spec for _, spec in await repos.bots.list_domain_specs(tenant_id)],
+        faq_groups=[g.group.name for g in await repos.bots.list_faq_groups(tenant_id)],
+        flows=flows,
+    )
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVersion:
+    """Publish the draft of ``code`` inside an open transaction.
+
+    The draft is validated against everything the tenant has now; the stored version is
+    the canonical JSON of the validated flow, so a turn loads it without re-checking. A
+    draft equal to the latest version publishes nothing new.
+    """
+    stored = await repos.bots.get_flow(tenant_id, code)
+    if stored is None:
+        raise OiapError(Err.NOT_FOUND, f"No flow '{code}'.")
+    problems = validate_flow(stored.flow, await tenant_catalogue(repos, tenant_id))
+    if problems:
+        raise InvalidConfiguration([f"flow {code!r}: {p}" for p in problems])
+    definition = canonical_json(stored.flow)
+    versions = await repos.bots.list_versions(tenant_id, code)
+    if versions and versions[-1].definition == definition:
+        return versions[-1]
+    version = await repos.bots.add_version(tenant_id, code, definition)
+    if not any(v.is_default for v in versions):
+        routing = [v.routing for v in versions] + [VersionRouting(version.number, True)]
+        await repos.bots.set_routing(tenant_id, code, routing)
+    return version
+
+
+async def publish_flow(storage: Storage, tenant_id: str, code: str) -> FlowVersion:
+    async with storage.transaction() as repos:
+        return await publish_in(repos, tenant_id, code)
+
+
+async def set_routing(
+    storage: Storage,
+    tenant_id: str,
+    code: str,
+    *,
+    default: int,
+    gray: Mapping[int, GrayRule],
+) -> list[FlowVersion]:
+    """Make ``default`` the default version and give the listed versions gray rules.
+
+    Rolling back is this with an older ``default``. Versions not named lose their rules.
+    """
+    async with storage.transaction() as repos:
+        if await repos.bots.get_flow(tenant_id, code) is None:
+            raise OiapError(Err.NOT_FOUND, f"No flow '{code}'.")
+        numbers = {v.number for v in await repos.bots.list_versions(tenant_id, code)}
+        unknown = sorted(({default} | set(gray)) - numbers)
+        if unknown:
+            raise OiapError(Err.NOT_FOUND, f"Flow '{code}' has no version {unknown[0]}.")
+        if default in gray:
+            raise OiapError(Err.PARAMETER, "The default version takes the calls no rule names.")
+        if any(rule.empty for rule in gray.values()):
+            raise OiapError(Err.PARAMETER, "A gray rule names numbers or prefixes.")
+        routing = [VersionRouting(n, n == default, gray.get(n)) for n in sorted(numbers)]
+        await repos.bots.set_routing(tenant_id, code, routing)
+        return await repos.bots.list_versions(tenant_id, code)
+
+
+async def version_for_call(
+    storage: Storage, tenant_id: str, code: str, calling_number: str
+) -> tuple[int, Flow] | None:
+    """The published flow a new dialog from ``calling_number`` runs on."""
+    async with storage.reader() as repos:
+        versions = await repos.bots.list_versions(tenant_id, code)
+    number = select_version([v.routing for v in versions], calling_number)
+    if number is None:
+        return None
+    version = next(v for v in versions if v.number == number)
+    return number, flow_from_data(json.loads(version.definition))
