@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import oiap
+from oiap.adapters.bot_folder.reader import read_bot_folder
+from oiap.domain.bot_definition import Bot
 from oiap.domain.bots import Language
+from oiap.errors import OiapError
 from oiap.services.accounts import (
     Credentials,
     create_tenant,
     ensure_domain,
     rotate_tenant_secret,
 )
+from oiap.services.bot_sync import push_bot
 from oiap.services.ports import SessionStore, Storage
 
 DEMO_TENANT_ID = "demo"
 DEMO_TENANT_NAME = "Demo Bank hotline"
+DEMO_BOT = Path("examples") / "bank-hotline"
+
+
+def _note(text: str) -> None:
+    print(f"demo: {text}", file=sys.stderr)
+
+
+def demo_bot_folder() -> Path | None:
+    """The example bot of a source checkout (src layout) or of the working directory."""
+    checkout = Path(oiap.__file__).resolve().parents[2]
+    for root in (checkout, Path.cwd()):
+        if (root / DEMO_BOT / "bot.yaml").is_file():
+            return root / DEMO_BOT
+    return None
+
+
+def demo_bot() -> Bot | None:
+    folder = demo_bot_folder()
+    if folder is None:
+        _note(f"no {DEMO_BOT} folder found; the demo tenant starts without a bot")
+        return None
+    reading = read_bot_folder(folder)
+    if reading.problems or reading.bot is None:
+        _note(f"{folder} has {len(reading.problems)} problem(s); not loaded")
+        return None
+    return reading.bot
 
 
 async def load_demo(storage: Storage, sessions: SessionStore) -> Credentials:
@@ -20,6 +54,7 @@ async def load_demo(storage: Storage, sessions: SessionStore) -> Credentials:
 
     Secrets are stored only as hashes, so the only way to show a working secret at every
     start is to issue a new one; the demo tenant is for trying things, not for production.
+    Pushing the example bot writes only what differs, so a restart changes nothing.
     """
     async with storage.reader() as repos:
         exists = await repos.accounts.get_tenant(DEMO_TENANT_ID) is not None
@@ -27,5 +62,11 @@ async def load_demo(storage: Storage, sessions: SessionStore) -> Credentials:
         credentials = await rotate_tenant_secret(storage, sessions, DEMO_TENANT_ID)
     else:
         credentials = await create_tenant(storage, DEMO_TENANT_NAME, tenant_id=DEMO_TENANT_ID)
+    bot = demo_bot()
+    if bot is not None:
+        try:
+            await push_bot(storage, DEMO_TENANT_ID, bot, publish=True)
+        except OiapError as exc:  # a broken example must not keep the server from starting
+            _note(f"the example bot was not loaded: {exc.text}")
     await ensure_domain(storage, DEMO_TENANT_ID, "banking", Language.EN_US)
     return credentials
