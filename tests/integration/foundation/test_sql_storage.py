@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -81,3 +82,15 @@ async def test_domains_are_listed_per_tenant_and_language(storage: SqlStorage) -
         every = await repos.domains.list_domains(a.tenant_id)
     assert [d.name for d in english] == ["banking"]
     assert sorted(d.name for d in every) == ["banking", "yinhang"]
+
+
+async def test_concurrent_creates_of_one_id_give_one_winner(storage: SqlStorage) -> None:
+    results = await asyncio.gather(
+        *(accounts.create_tenant(storage, f"T{i}", tenant_id="same") for i in range(3)),
+        return_exceptions=True,
+    )
+    winners = [r for r in results if isinstance(r, accounts.Credentials)]
+    losers = [r for r in results if isinstance(r, OiapError)]
+    assert len(winners) == 1
+    assert len(losers) == 2
+    assert all(e.error is Err.ALREADY_EXISTS for e in losers)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oiap.adapters.sql.bot_repository import SqlBots
@@ -20,6 +21,7 @@ from oiap.adapters.sql.room_repositories import (
 )
 from oiap.domain.bots import Domain, Language, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
+from oiap.errors import Err, OiapError
 
 
 def _tenant(row: TenantRow) -> Tenant:
@@ -139,8 +141,13 @@ class SqlStorage:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlRepositories]:
-        async with self.database.transaction() as session:
-            yield SqlRepositories(session)
+        # Services check uniqueness before writing, but two concurrent writers can both pass
+        # that check; the database's constraint then decides, and the loser is told so.
+        try:
+            async with self.database.transaction() as session:
+                yield SqlRepositories(session)
+        except IntegrityError as exc:
+            raise OiapError(Err.ALREADY_EXISTS, "It conflicts with a concurrent change.") from exc
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[SqlRepositories]:
