@@ -75,7 +75,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["database_url"] = url
-    command.upgrade(config, "heads" if revision == "head" else revision)
+    command.upgrade(config, revision)
 
 
 def upgrade_in_thread(url: str) -> None:
