@@ -16,6 +16,7 @@ from oiap.adapters.sessions import open_session_store
 from oiap.adapters.sql.database import Database, upgrade
 from oiap.adapters.sql.repositories import SqlStorage
 from oiap.cli_bot import bot_app
+from oiap.cli_nlu import nlu_app
 from oiap.cli_project import project_app
 from oiap.errors import OiapError
 from oiap.services import accounts
@@ -34,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(system_user_app, name="system-user")
 app.add_typer(bot_app, name="bot")
+app.add_typer(nlu_app, name="nlu")
 app.add_typer(project_app, name="project")
 
 console = Console()

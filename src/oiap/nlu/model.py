@@ -1,0 +1,79 @@
+"""A trained intent model: featuriser + calibrated linear scorer + slot fillers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from oiap.nlu.classifier import LinearScorer
+from oiap.nlu.features import NgramFeaturizer
+from oiap.nlu.intents import UNKNOWN_INTENT, IntentSpec, Prediction
+from oiap.nlu.slots import CompiledSlot, fill_slots
+from oiap.nlu.text import normalize
+
+if TYPE_CHECKING:
+    from oiap.nlu.embedding import SentenceEncoder
+
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_TOP_K = 5
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    """Immutable after training, so one instance can serve concurrent turns."""
+
+    language: str
+    backend: str
+    threshold: float
+    intents: tuple[IntentSpec, ...]
+    featurizer: NgramFeaturizer
+    scorer: LinearScorer
+    encoder: SentenceEncoder | None = None
+    embedding_weight: float = 0.0
+    _slots: dict[str, tuple[CompiledSlot, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for intent in self.intents:
+            self._slots[intent.code] = tuple(CompiledSlot.compile(s) for s in intent.slots)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.scorer.labels
+
+    def intent(self, code: str) -> IntentSpec | None:
+        return next((i for i in self.intents if i.code == code), None)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Calibrated probability of every label (order of :attr:`labels`)."""
+        indices, values = self.featurizer.vector(text)
+        dense = None
+        if self.encoder is not None:
+            dense = self.encoder.encode([text])[0] * self.embedding_weight
+        return self.scorer.probabilities(indices, values, dense)
+
+    def predict(
+        self, text: str, threshold: float | None = None, top_k: int = DEFAULT_TOP_K
+    ) -> Prediction:
+        """Best intents for one utterance; Unknown below ``threshold`` (default: the model's)."""
+        limit = self.threshold if threshold is None else threshold
+        if not normalize(text):
+            return Prediction(UNKNOWN_INTENT, 0.0)
+        probs = self.probabilities(text)
+        k = min(max(top_k, 1), len(probs))
+        top = np.argpartition(-probs, k - 1)[:k]
+        top = top[np.argsort(-probs[top], kind="stable")]
+        ranked = [(self.labels[i], float(probs[i])) for i in top]
+        best, score = ranked[0]
+        if score < limit:
+            return Prediction(UNKNOWN_INTENT, score, ranked)
+        return Prediction(best, score, ranked, fill_slots(self._slots.get(best, ()), text))
+
+    def save(self, directory: str | Path) -> None:
+        from oiap.nlu.model_files import save_model
+
+        save_model(self, Path(directory))

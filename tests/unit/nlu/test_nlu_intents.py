@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+from nlu_corpus import BANKING
+
+from oiap.nlu import UNKNOWN_INTENT, IntentModel, IntentSpec, train
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("how much money is in my account", "check_balance"),
+        ("please transfer money to my sister", "transfer"),
+        ("my credit card got stolen", "lost_card"),
+        ("what time do you close", "opening_hours"),
+    ],
+)
+def test_recognises_unseen_paraphrases(
+    banking_model: IntentModel, text: str, expected: str
+) -> None:
+    prediction = banking_model.predict(text, threshold=0.0)
+    assert prediction.intent == expected
+
+
+def test_scores_are_calibrated_probabilities_ranked_best_first(banking_model: IntentModel) -> None:
+    prediction = banking_model.predict("check my account balance", top_k=10)
+    scores = [score for _, score in prediction.ranked]
+    assert len(prediction.ranked) == len(BANKING)  # top_k capped at the number of intents
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    assert sum(scores) == pytest.approx(1.0, abs=1e-4)
+    assert prediction.score == scores[0]
+    assert prediction.intent == prediction.ranked[0][0]
+
+
+def test_below_threshold_answers_unknown_but_keeps_ranking(banking_model: IntentModel) -> None:
+    text = "transfer money"
+    confident = banking_model.predict(text, threshold=0.0)
+    refused = banking_model.predict(text, threshold=1.0)
+    assert confident.intent == "transfer"
+    assert refused.intent == UNKNOWN_INTENT
+    assert refused.is_unknown
+    assert refused.score == confident.score
+    assert refused.ranked == confident.ranked
+    assert refused.slots == {}
+
+
+def test_domain_threshold_is_the_default(banking_model: IntentModel) -> None:
+    strict = train(BANKING, threshold=0.99)
+    text = "hello there, nice weather"
+    assert strict.threshold == 0.99
+    assert strict.predict(text).intent == UNKNOWN_INTENT
+    assert banking_model.threshold == 0.5
+
+
+def test_gibberish_scores_lower_than_an_in_domain_question(banking_model: IntentModel) -> None:
+    in_domain = banking_model.predict("what is my balance").score
+    off_topic = banking_model.predict("zxqv plork wub").score
+    assert off_topic < in_domain
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "!!!"])
+def test_empty_or_blank_input_is_unknown(banking_model: IntentModel, text: str) -> None:
+    prediction = banking_model.predict(text)
+    assert prediction.intent == UNKNOWN_INTENT
+
+
+def test_very_long_input_is_cut_not_fatal(banking_model: IntentModel) -> None:
+    long_text = "what's my balance " + "x" * 5000
+    prediction = banking_model.predict(long_text, threshold=0.0)
+    assert prediction.intent == "check_balance"
+    # Only the first 1024 characters count: anything after them changes nothing.
+    head = long_text[:1024]
+    assert banking_model.predict(head + " transfer money").ranked == (
+        banking_model.predict(head).ranked
+    )
+
+
+def test_chinese_intents_without_spaces(chinese_model: IntentModel) -> None:
+    assert chinese_model.predict("帮我查询一下余额", threshold=0.0).intent == "check_balance"
+    assert chinese_model.predict("我想给张三转账", threshold=0.0).intent == "transfer"
+    assert chinese_model.predict("我的银行卡丢了", threshold=0.0).intent == "lost_card"
+
+
+def test_training_rejects_bad_intent_sets() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        train([IntentSpec("a", ("x",)), IntentSpec("a", ("y",))])
+    with pytest.raises(ValueError, match="two intents"):
+        train([IntentSpec("a", ("hello",)), IntentSpec("b", ("",))])
+    with pytest.raises(ValueError, match="reserved"):
+        train([IntentSpec(UNKNOWN_INTENT, ("x",)), IntentSpec("b", ("y",))])
+    with pytest.raises(ValueError, match="backend"):
+        train(BANKING, backend="nope")
+
+
+def test_two_intents_with_one_example_each() -> None:
+    model = train([IntentSpec("yes", ("yes",)), IntentSpec("no", ("no",))])
+    assert model.predict("yes", threshold=0.0).intent == "yes"
+    assert model.predict("no", threshold=0.0).intent == "no"
+
+
+def test_training_is_deterministic() -> None:
+    first = train(BANKING).predict("send money to bob", threshold=0.0)
+    second = train(BANKING).predict("send money to bob", threshold=0.0)
+    assert first == second
