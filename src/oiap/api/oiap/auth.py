@@ -29,37 +29,26 @@ class TokenResponse(BaseModel):
     expireTime: int
 
 
-async def _token(platform: Platform, body: TokenRequest) -> TokenResponse:
-    granted = await auth.get_token(
-        platform.storage, platform.sessions, platform.auth_policy, body.appKey, body.appSecret
-    )
-    return TokenResponse(authToken=granted.auth_token, expireTime=granted.expire_time)
-
-
 @router.post(
     "/oifde/rest/api/gettoken",
     response_model=TokenResponse,
     openapi_extra=request_schema(TokenRequest),
     summary="Obtain a token (tenant appKey = tenant ID, or a machine account)",
 )
-async def gettoken(
-    platform: Annotated[Platform, Depends(platform_of)],
-    body: Annotated[TokenRequest, Depends(json_body(TokenRequest))],
-) -> TokenResponse:
-    return await _token(platform, body)
-
-
 @router.post(
     "/oifde/rest/appcube/api/getAppCubeToken",
     response_model=TokenResponse,
     openapi_extra=request_schema(TokenRequest),
     summary="Obtain a token (AppCube variant, same contract)",
 )
-async def get_app_cube_token(
+async def gettoken(
     platform: Annotated[Platform, Depends(platform_of)],
     body: Annotated[TokenRequest, Depends(json_body(TokenRequest))],
 ) -> TokenResponse:
-    return await _token(platform, body)
+    granted = await auth.get_token(
+        platform.storage, platform.sessions, platform.auth_policy, body.appKey, body.appSecret
+    )
+    return TokenResponse(authToken=granted.auth_token, expireTime=granted.expire_time)
 
 
 async def authorize(
