@@ -20,7 +20,38 @@ class ErrorSpec:
     message: str
 
 
-class Err(Enum):
+class _Entry(Enum):
+    """What every catalogue entry answers, whatever its wire family's code type."""
+
+    @property
+    def http_status(self) -> int:
+        status: int = self.value.http_status
+        return status
+
+    @property
+    def message(self) -> str:
+        text: str = self.value.message
+        return text
+
+
+class CatalogueError(Exception):
+    """A failure a client is told about with a catalogue code; never a stack trace."""
+
+    error: _Entry
+
+    def __init__(self, error: _Entry, detail: str | None = None) -> None:
+        self.error = error
+        self.detail = detail
+        super().__init__(self.text)
+
+    @property
+    def text(self) -> str:
+        if self.detail:
+            return f"{self.error.message} {self.detail}"
+        return self.error.message
+
+
+class Err(_Entry):
     """OIAP error codes (spec §2), each with the HTTP status we answer it with."""
 
     TOKEN_MISSING_OR_EXPIRED = ErrorSpec(900001, 401, "Token missing or expired.")
@@ -56,30 +87,15 @@ class Err(Enum):
 
     @property
     def code(self) -> int:
-        return self.value.code
-
-    @property
-    def http_status(self) -> int:
-        return self.value.http_status
-
-    @property
-    def message(self) -> str:
-        return self.value.message
+        code: int = self.value.code
+        return code
 
 
-class OiapError(Exception):
-    """A failure a client is told about with a catalogue code; never a stack trace."""
+class OiapError(CatalogueError):
+    error: Err
 
     def __init__(self, error: Err, detail: str | None = None) -> None:
-        self.error = error
-        self.detail = detail
-        super().__init__(self.text)
-
-    @property
-    def text(self) -> str:
-        if self.detail:
-            return f"{self.error.message} {self.detail}"
-        return self.error.message
+        super().__init__(error, detail)
 
     def body(self) -> dict[str, object]:
         return {"errorCode": self.error.code, "errorMsg": self.text}
@@ -102,7 +118,7 @@ class MsErrorSpec:
     message: str
 
 
-class MsErr(Enum):
+class MsErr(_Entry):
     """MetaStudio and API-gateway codes (spec metastudio-smart-chat §2.4, §11)."""
 
     GATEWAY_AUTH = MsErrorSpec("APIGW.0301", 401, "Incorrect IAM authentication information.")
@@ -141,30 +157,17 @@ class MsErr(Enum):
 
     @property
     def code(self) -> str:
-        return self.value.code
-
-    @property
-    def http_status(self) -> int:
-        return self.value.http_status
-
-    @property
-    def message(self) -> str:
-        return self.value.message
+        code: str = self.value.code
+        return code
 
 
-class MetaStudioError(Exception):
+class MetaStudioError(CatalogueError):
     """A failure told to a MetaStudio client in its own envelope."""
 
-    def __init__(self, error: MsErr, detail: str | None = None) -> None:
-        self.error = error
-        self.detail = detail
-        super().__init__(self.text)
+    error: MsErr
 
-    @property
-    def text(self) -> str:
-        if self.detail:
-            return f"{self.error.message} {self.detail}"
-        return self.error.message
+    def __init__(self, error: MsErr, detail: str | None = None) -> None:
+        super().__init__(error, detail)
 
     def body(self, request_id: str) -> dict[str, object]:
         body: dict[str, object] = {"error_code": self.error.code, "error_msg": self.text}
