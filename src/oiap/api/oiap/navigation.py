@@ -148,6 +148,17 @@ async def querynavigationinfo(
     return NavigationQueryResponse(total=total, accessInfoList=[_access_info(v) for v in views])
 
 
+def _binding(body: NavigationCreate | NavigationUpdate) -> BindingInput:
+    return BindingInput(
+        dialog_type=body.dialogType,
+        access_code=body.accessCode,
+        domain_id=body.domainId,
+        flow_code=body.flowCode,
+        description=body.description,
+        source=body.source,
+    )
+
+
 @router.post(
     "/oifde/rest/api/createnavigationinfo",
     response_class=Response,
@@ -160,16 +171,8 @@ async def createnavigationinfo(
     body: Annotated[NavigationCreate, Depends(json_body(NavigationCreate))],
 ) -> Response:
     await authorize(request, tenant_id=body.tenantId, body_token=body.authToken)
-    wanted = BindingInput(
-        dialog_type=body.dialogType,
-        access_code=body.accessCode,
-        domain_id=body.domainId,
-        flow_code=body.flowCode,
-        description=body.description,
-        source=body.source,
-    )
     await navigation.create_binding(
-        platform.storage, body.tenantId, wanted, overwrite=body.createFlag == "1"
+        platform.storage, body.tenantId, _binding(body), overwrite=body.createFlag == "1"
     )
     return Response(status_code=200)
 
@@ -186,15 +189,7 @@ async def updatenavigationinfo(
     body: Annotated[NavigationUpdate, Depends(json_body(NavigationUpdate))],
 ) -> Response:
     await authorize(request, tenant_id=body.tenantId, body_token=body.authToken)
-    wanted = BindingInput(
-        dialog_type=body.dialogType,
-        access_code=body.accessCode,
-        domain_id=body.domainId,
-        flow_code=body.flowCode,
-        description=body.description,
-        source=body.source,
-    )
-    await navigation.update_binding(platform.storage, body.tenantId, body.accessId, wanted)
+    await navigation.update_binding(platform.storage, body.tenantId, body.accessId, _binding(body))
     return Response(status_code=200)
 
 
