@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve check test lint typecheck bench-nlu clean
+.PHONY: serve check test bot-test lint typecheck bench-nlu clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/oiap serve --demo
 
-## The whole check: lint, type check, and the full test suite.
-check: lint typecheck test
+## The whole check: lint, type check, the full test suite, the example bot's conversation tests.
+check: lint typecheck test bot-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
@@ -28,6 +28,9 @@ typecheck: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+bot-test: $(STAMP)
+	$(BIN)/oiap bot test examples/bank-hotline
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache oiap.db*

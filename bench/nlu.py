@@ -36,6 +36,7 @@ from oiap.nlu import IntentModel, IntentSpec, train
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "clinc150" / "data_full.json"
 OOS_LABEL = "oos"
+THREADS_ENV = "OIAP_NLU_THREADS"
 
 Rows = list[tuple[str, str]]
 
@@ -122,6 +123,12 @@ def main() -> int:
     model = train(intents, backend=args.backend)
     train_s = time.perf_counter() - start
     print(f"trained {len(intents)} intents on {len(train_rows)} utterances in {train_s:.1f} s")
+    if model.encoder is not None:
+        info = model.encoder.describe()
+        print(
+            f"encoder: {info['name']}, layers {info['layers']}, {info['precision']} on "
+            f"{model.encoder.runtime} (intra-op threads: ${THREADS_ENV} or 1)"
+        )
 
     val_scores, val_right, _ = scored(model, [tuple(r) for r in data["val"]])  # type: ignore[misc]
     oos_val, _, _ = scored(model, [tuple(r) for r in data.get("oos_val", [])])  # type: ignore[misc]

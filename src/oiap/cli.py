@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
@@ -16,6 +17,7 @@ from oiap.adapters.sessions import open_session_store
 from oiap.adapters.sql.database import Database, upgrade
 from oiap.adapters.sql.repositories import SqlStorage
 from oiap.cli_bot import bot_app
+from oiap.cli_chat import chat
 from oiap.cli_nlu import nlu_app
 from oiap.cli_project import project_app
 from oiap.errors import OiapError
@@ -37,6 +39,7 @@ app.add_typer(system_user_app, name="system-user")
 app.add_typer(bot_app, name="bot")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(project_app, name="project")
+app.command("chat")(chat)
 
 console = Console()
 errors = Console(stderr=True)
@@ -157,7 +160,9 @@ def serve(
             "share tokens or dialogs; set OIAP_SESSION_STORE=redis://..."
         )
     if demo:
-        creds = _run(load_demo)
+        os.environ["OIAP_DEMO"] = "1"  # the workers serve the demo's stand-in systems
+        base_url = f"http://{host}:{port}"
+        creds = _run(lambda storage, sessions: load_demo(storage, sessions, base_url))
         _print_demo(f"http://{host}:{port}", creds)
     uvicorn.run(
         "oiap.api.main:create_default_app",
@@ -166,6 +171,9 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # A worker imports the NLU stack before it answers; on a loaded machine that takes
+        # longer than uvicorn's default 5 s, after which it would kill and restart it.
+        timeout_worker_healthcheck=60,
     )
 
 

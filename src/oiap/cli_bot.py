@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,12 @@ from oiap.adapters.sql.repositories import SqlStorage
 from oiap.domain.bot_definition import Bot
 from oiap.errors import OiapError
 from oiap.services.bot_sync import PushResult, pull_bot, push_bot
+from oiap.services.conversation_tests import (
+    TestResult,
+    read_tests,
+    run_test,
+    selected,
+)
 from oiap.services.flow_publishing import InvalidConfiguration
 from oiap.settings import Settings
 
@@ -24,7 +32,8 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def _read(folder: Path) -> Bot:
+def read_bot_or_exit(folder: Path) -> Bot:
+    """The bot of a folder; every problem printed and exit status 1 when it has any."""
     reading = read_bot_folder(folder)
     for problem in reading.problems:
         errors.print(str(problem), markup=False, highlight=False)
@@ -43,7 +52,7 @@ def _storage() -> SqlStorage:
 @bot_app.command("validate")
 def validate(folder: Path) -> None:
     """Check a bot folder; print every problem as file:line."""
-    bot = _read(folder)
+    bot = read_bot_or_exit(folder)
     console.print(f"{folder}: bot {bot.name!r} is valid ({len(bot.flows)} flow(s))")
 
 
@@ -54,7 +63,7 @@ def push(
     publish: Annotated[bool, typer.Option(help="Publish every changed flow.")] = False,
 ) -> None:
     """Create or update the tenant's bot from a folder, in one transaction."""
-    bot = _read(folder)
+    bot = read_bot_or_exit(folder)
 
     storage = _storage()
 
@@ -103,3 +112,64 @@ def pull(
         raise typer.Exit(1) from exc
     written = write_bot_folder(bot, folder)
     console.print(f"wrote {len(written)} file(s) to {folder}")
+
+
+@bot_app.command("test")
+def test(
+    folder: Path,
+    name: Annotated[
+        str | None,
+        typer.Option("--filter", help="Only tests whose name or file name contains this."),
+    ] = None,
+) -> None:
+    """Run the conversation tests in DIR/tests/*.yaml against the bot, in process.
+
+    The bot is pushed and published into a throwaway database; its business interfaces
+    answer as each test says. Exit status 1 when any test fails.
+    """
+    from oiap.bot_sandbox import Sandbox
+
+    began = time.perf_counter()
+    # Failing interfaces are what tests expect; the platform's warnings about them are noise.
+    logging.getLogger("oiap").setLevel(logging.ERROR)
+    bot = read_bot_or_exit(folder)
+    tests, problems = read_tests(folder)
+    for problem in problems:
+        errors.print(f"error {problem}", markup=False, highlight=False, soft_wrap=True)
+    chosen = selected(tests, name)
+    if not chosen and not problems:
+        where = f"matching {name!r} " if name else ""
+        errors.print(f"no conversation tests {where}in {folder / 'tests'}", markup=False)
+        raise typer.Exit(1)
+
+    async def main() -> list[TestResult]:
+        results: list[TestResult] = []
+        if not chosen:
+            return results
+        async with Sandbox(bot) as sandbox:
+            for one in chosen:
+                result = await run_test(one, sandbox)
+                _print_result(result)
+                results.append(result)
+        return results
+
+    try:
+        results = asyncio.run(main())
+    except InvalidConfiguration as exc:
+        for line in exc.problems:
+            errors.print(line, markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    except OiapError as exc:
+        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
+        raise typer.Exit(1) from exc
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed + len(problems)
+    seconds = time.perf_counter() - began
+    typer.echo(f"{passed} passed, {failed} failed ({seconds:.1f} s)")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_result(result: TestResult) -> None:
+    for line in result.report():
+        typer.echo(line)

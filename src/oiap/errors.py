@@ -81,6 +81,8 @@ class Err(_Entry):
     KEY_WRONG = ErrorSpec(200800002, 401, "The key is wrong.")
     ACCOUNT_LOCKED = ErrorSpec(200800003, 403, "The account is locked.")
     BODY_TOO_LARGE = ErrorSpec(10000002, 413, "The request body is too large.")
+    DIALOG_ORDER = ErrorSpec(10000002, 409, "The request does not follow the dialog's last action.")
+    DIALOG_BUSY = ErrorSpec(10000001, 503, "The dialog is busy with another request; retry.")
     CONFIGURATION_INVALID = ErrorSpec(
         10000002, 422, "The configuration does not pass validation; see 'problems'."
     )
@@ -99,6 +101,10 @@ class OiapError(CatalogueError):
 
     def body(self) -> dict[str, object]:
         return {"errorCode": self.error.code, "errorMsg": self.text}
+
+    def text_code_body(self) -> dict[str, object]:
+        """The body for interfaces documented with a string ``errorCode`` (spec §9)."""
+        return {**self.body(), "errorCode": str(self.error.code)}
 
 
 def parameter_error(field: str, problem: str = "is missing or invalid") -> OiapError:
@@ -149,8 +155,19 @@ class MsErr(_Entry):
     LLM_CONFIG_EMPTY = MsErrorSpec("MSS.47010130", 400, "Third-party LLM config is empty.")
     LLM_URL_EMPTY = MsErrorSpec("MSS.47010131", 400, "Third-party LLM URL is empty.")
     LLM_URL_INVALID = MsErrorSpec("MSS.47010134", 400, "Third-party LLM URL is invalid.")
+    # A chat turn's call of the model failed: the same code, as the gateway errors they are.
+    LLM_FAILED = MsErrorSpec("MSS.47010134", 502, "Third-party LLM call failed.")
+    LLM_TIMEOUT = MsErrorSpec("MSS.47010134", 504, "Third-party LLM call timed out.")
     EXTEND_PARAM_INVALID = MsErrorSpec("MSS.47010152", 400, "extend_param is invalid.")
     ACTIVE_CODE_NOT_FOUND = MsErrorSpec("MSS.47010043", 404, "Activation code check failed.")
+    ACTIVE_CODE_LOCKED = MsErrorSpec("MSS.47010044", 403, "Activation code check locked.")
+    ACTIVE_CODE_EXPIRED = MsErrorSpec("MSS.47010045", 403, "Activation code expired.")
+    ONCE_CODE_INVALID = MsErrorSpec("MSS.47010046", 404, "One-time code check failed.")
+    ONCE_CODE_LOCKED = MsErrorSpec("MSS.47010047", 403, "One-time code check locked.")
+    TOO_FREQUENT = MsErrorSpec("MSS.47010004", 429, "Requests too frequent.")
+    CHAT_NOT_ACTIVE = MsErrorSpec("MSS.47010011", 400, "Chat service not active.")
+    DIALOG_FINISHED = MsErrorSpec("MSS.47010012", 409, "Dialog already finished.")
+    DIALOG_UNAVAILABLE = MsErrorSpec("MSS.47010014", 409, "Dialog state unavailable.")
     DRIVING_NO_WEB_CLIENT = MsErrorSpec(
         "MSS.47015010", 400, "Third-party-driving applications cannot chat from the web client."
     )

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     lockout_duration: Annotated[int, Field(ge=1)] = 900
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     dialog_ttl: Annotated[int, Field(ge=1)] = 1800
+    # seconds a chat turn waits for a third-party language model (application type 6)
+    language_model_timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+    demo: bool = False  # set by `oiap serve --demo`: serves the demo bot's stand-in systems
+    time_zone: str = "UTC"  # of the SYS.* clock variables (time nodes name their own zone)
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8080
 
@@ -32,6 +36,17 @@ class Settings(BaseSettings):
     def _known_store(cls, value: str) -> str:
         if value != "memory" and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("OIAP_SESSION_STORE must be 'memory' or a redis:// URL")
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("OIAP_TIME_ZONE must be an IANA time zone, e.g. Europe/Paris") from exc
         return value
 
     @field_validator("database_url")

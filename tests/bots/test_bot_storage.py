@@ -135,3 +135,20 @@ def test_branch_round_trip_keeps_conditions() -> None:
     menu = flow.node("menu")
     assert menu is not None
     assert Branch("ask_account", key="1") in menu.branches
+
+
+async def test_a_deleted_access_id_is_never_given_again(
+    storage: SqlStorage, tenants: tuple[str, str]
+) -> None:
+    from oiap.domain.bots import AccessCode, DialogType
+
+    tenant, _ = tenants
+    await push_bot(storage, tenant, example(), publish=False)
+    binding = AccessCode("7001", DialogType.CHATBOT, "hotline")
+    async with storage.transaction() as repos:
+        first = await repos.bots.add_access_code(tenant, binding)
+    async with storage.transaction() as repos:
+        await repos.bots.delete_access_code(tenant, first.access_id)
+    async with storage.transaction() as repos:
+        second = await repos.bots.add_access_code(tenant, binding)
+    assert second.access_id > first.access_id

@@ -214,3 +214,27 @@ def test_every_problem_is_listed_at_once() -> None:
         ),
     )
     assert rules(flow) >= {Rule.UNREACHABLE, Rule.UNKNOWN_TEMPLATE, Rule.UNKNOWN_TARGET}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "valid"),
+    [
+        ("08:00", "20:00", True),
+        ("00:00", "24:00", True),  # the whole day, its last minute included
+        ("20:00", "08:00", False),
+        ("00:00", "24:30", False),
+        ("24:00", "24:00", False),
+        ("8:00", "20:00", False),
+    ],
+)
+def test_time_periods(start: str, end: str, valid: bool) -> None:
+    hours = Node(
+        "hours",
+        "time",
+        params={
+            "timezone": "Europe/Paris",
+            "periods": [{"days": ["mon", "sun"], "from": start, "to": end}],
+        },
+        branches=(Branch("bye", on="open"), Branch("bye", on="closed")),
+    )
+    assert (Rule.BAD_PARAMETER not in rules(good_flow(hours))) is valid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,11 +18,22 @@ from oiap import __version__
 from oiap.adapters.sessions import open_session_store
 from oiap.adapters.sql.database import Database
 from oiap.adapters.sql.repositories import SqlStorage
+from oiap.api import demo as demo_systems
 from oiap.api import metastudio
+from oiap.api.manage import domains as manage_domains
+from oiap.api.manage import flows as manage_flows
+from oiap.api.manage import interfaces as manage_interfaces
+from oiap.api.manage import templates as manage_templates
+from oiap.api.manage import variables as manage_variables
+from oiap.api.manage import versions as manage_versions
 from oiap.api.oiap import auth as oiap_auth
+from oiap.api.oiap import dialog as oiap_dialog
 from oiap.api.oiap import domains as oiap_domains
+from oiap.api.oiap import faq as oiap_faq
 from oiap.api.oiap import flows as oiap_flows
+from oiap.api.oiap import intents as oiap_intents
 from oiap.api.oiap import navigation as oiap_navigation
+from oiap.api.oiap import records as oiap_records
 from oiap.api.platform import Platform
 from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody
 from oiap.errors import Err, OiapError
@@ -50,10 +62,14 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
             sessions=open_session_store(settings.session_store),
         )
         app.state.platform = current
+        # What start-up built lives as long as the worker; frozen, the collector stops
+        # rescanning it on every full collection, which would stall every dialog at once.
+        gc.freeze()
         try:
             yield
         finally:
             await metastudio.shutdown(app)
+            await current.close_dialogs()
             if own:
                 await current.sessions.close()
                 await current.storage.close()
@@ -100,6 +116,18 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
     app.include_router(oiap_domains.router)
     app.include_router(oiap_navigation.router)
     app.include_router(oiap_flows.router)
+    app.include_router(oiap_dialog.router)
+    app.include_router(oiap_records.router)
+    if settings.demo:
+        app.include_router(demo_systems.router)
+    app.include_router(manage_domains.router)
+    app.include_router(manage_flows.router)
+    app.include_router(manage_versions.router)
+    app.include_router(manage_variables.router)
+    app.include_router(manage_templates.router)
+    app.include_router(manage_interfaces.router)
+    app.include_router(oiap_faq.router)
+    app.include_router(oiap_intents.router)
     metastudio.install(app)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")
@@ -122,6 +150,6 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
     app.add_middleware(
         BodyLimit,
         max_bytes=lambda scope: metastudio.body_limit(scope, settings.max_body_bytes),
-        on_too_large=metastudio.too_large(_too_large),
+        on_too_large=metastudio.too_large(oiap_faq.too_large(_too_large)),
     )
     return app

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import secrets
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 _CODE_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
+
+MAX_VALID_PERIOD = 65535
+"""Days (spec §9); 0 means the code never expires."""
+
+ONCE_CODE_SECONDS = 300.0
+"""How long an unused one-time code lives (spec §12 item 19: our choice)."""
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,7 @@ class ActiveCode:
     room_id: str
     active_code: str
     valid_period: int
-    """Days the code stays valid; 0 means it never expires."""
+    """Days the code stays valid, counted from ``create_time``; 0 means it never expires."""
     create_time: datetime
     update_time: datetime
 
@@ -27,6 +33,21 @@ class ActiveCode:
         if self.valid_period == 0:
             return None
         return self.create_time + timedelta(days=self.valid_period)
+
+    def expired(self, now: datetime) -> bool:
+        expiry = self.expire_time
+        return expiry is not None and now >= expiry
+
+    def with_period(self, valid_period: int, now: datetime) -> ActiveCode:
+        """A new validity, still counted from the code's creation."""
+        return replace(self, valid_period=valid_period, update_time=now)
+
+    def reset(self, now: datetime) -> ActiveCode:
+        """A fresh code in place of one that leaked; the validity does not restart."""
+        code = new_active_code()
+        while code == self.active_code:
+            code = new_active_code()
+        return replace(self, active_code=code, update_time=now)
 
 
 def new_active_code() -> str:

@@ -400,8 +400,14 @@ class _Checker:
                     node,
                 )
             start, end = period.get("from"), period.get("to")
-            if not all(isinstance(t, str) and _CLOCK.match(t) for t in (start, end)):
-                self.add(Rule.BAD_PARAMETER, f"period {index + 1}: 'from'/'to' are HH:MM", node)
+            # "24:00" ends a period at midnight: with "23:59" the day's last minute is closed.
+            valid_end = isinstance(end, str) and (end == "24:00" or _CLOCK.match(end))
+            if not (isinstance(start, str) and _CLOCK.match(start) and valid_end):
+                self.add(
+                    Rule.BAD_PARAMETER,
+                    f"period {index + 1}: 'from'/'to' are HH:MM ('to' may be 24:00)",
+                    node,
+                )
             elif str(start) >= str(end):
                 self.add(
                     Rule.BAD_PARAMETER, f"period {index + 1}: 'from' must be before 'to'", node

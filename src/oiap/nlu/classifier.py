@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from oiap.nlu.calibration import softmax
+from oiap.nlu.calibration import softmax, softmax_with_unknown
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class LinearScorer:
     """``(n_dense_features, n_intents)``: weights of sentence-embedding features (may be 0 rows)."""
     bias: npt.NDArray[np.float32]
     temperature: float
+    unknown_logit: float | None = None
+    """Constant logit of "none of the intents" (``None``: plain softmax, scores sum to one)."""
 
     def decision(
         self,
@@ -42,4 +44,7 @@ class LinearScorer:
         values: npt.NDArray[np.float32],
         dense: npt.NDArray[np.float32] | None = None,
     ) -> npt.NDArray[np.float32]:
-        return softmax(self.decision(indices, values, dense), self.temperature)
+        scores = self.decision(indices, values, dense)
+        if self.unknown_logit is None:
+            return softmax(scores, self.temperature)
+        return softmax_with_unknown(scores, self.temperature, self.unknown_logit)

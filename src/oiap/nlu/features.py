@@ -42,9 +42,12 @@ def char_terms(normalized: str) -> list[str]:
     for run in normalized.split(" "):
         if not run:
             continue
+        # Single characters without the padding: a lone space is in every utterance and,
+        # weighted by length, made unknown input look like the intent of the shortest examples.
+        out += list(run)
         padded = " " + run + " "
         size = len(padded)
-        for n in range(1, CHAR_NGRAM_MAX + 1):
+        for n in range(2, CHAR_NGRAM_MAX + 1):
             out += [padded[i : i + n] for i in range(size - n + 1)]
     return out
 
@@ -71,13 +74,24 @@ class NgramFeaturizer:
 
     @classmethod
     def fit(cls, texts: Iterable[str], *, char_weight: float = 1.0) -> NgramFeaturizer:
+        return cls._fit([terms_of(normalize(text)) for text in texts], char_weight)
+
+    @classmethod
+    def fit_matrix(
+        cls, texts: Sequence[str], *, char_weight: float = 1.0
+    ) -> tuple[NgramFeaturizer, csr_matrix]:
+        """Fit on ``texts`` and return their feature matrix, extracting n-grams only once."""
+        terms = [terms_of(normalize(text)) for text in texts]
+        featurizer = cls._fit(terms, char_weight)
+        return featurizer, featurizer._matrix(terms)
+
+    @classmethod
+    def _fit(cls, terms: list[tuple[list[str], list[str]]], char_weight: float) -> NgramFeaturizer:
         doc_freq: Counter[str] = Counter()
-        docs = 0
-        for text in texts:
-            words, chars = terms_of(normalize(text))
+        for words, chars in terms:
             doc_freq.update(set(words))
             doc_freq.update(set(chars))
-            docs += 1
+        docs = len(terms)
         # Sorted so that the same examples always give the same feature indices.
         ordered = sorted(doc_freq)
         vocabulary = {term: i for i, term in enumerate(ordered)}
@@ -104,20 +118,27 @@ class NgramFeaturizer:
 
     def vector(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
         """Indices and values of the non-zero features of one utterance."""
-        words, chars = terms_of(normalize(text))
+        return self._vector(*terms_of(normalize(text)))
+
+    def _vector(
+        self, words: list[str], chars: list[str]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
         w_idx, w_val = self._block(words, 1.0)
         c_idx, c_val = self._block(chars, self.char_weight)
         return np.array(w_idx + c_idx, dtype=np.intp), np.concatenate((w_val, c_val))
 
     def matrix(self, texts: Sequence[str]) -> csr_matrix:
+        return self._matrix([terms_of(normalize(text)) for text in texts])
+
+    def _matrix(self, terms: Sequence[tuple[list[str], list[str]]]) -> csr_matrix:
         indptr = [0]
         all_idx: list[npt.NDArray[np.intp]] = []
         all_val: list[npt.NDArray[np.float32]] = []
-        for text in texts:
-            idx, val = self.vector(text)
+        for words, chars in terms:
+            idx, val = self._vector(words, chars)
             all_idx.append(idx)
             all_val.append(val)
             indptr.append(indptr[-1] + len(idx))
         indices = np.concatenate(all_idx) if all_idx else np.zeros(0, dtype=np.intp)
         data = np.concatenate(all_val) if all_val else np.zeros(0, dtype=np.float32)
-        return csr_matrix((data, indices, np.array(indptr)), shape=(len(texts), self.size))
+        return csr_matrix((data, indices, np.array(indptr)), shape=(len(terms), self.size))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from oiap.nlu.classifier import LinearScorer
 from oiap.nlu.features import NgramFeaturizer
@@ -49,8 +50,13 @@ class IntentModel:
         return next((i for i in self.intents if i.code == code), None)
 
     def probabilities(self, text: str) -> np.ndarray:
-        """Calibrated probability of every label (order of :attr:`labels`)."""
-        indices, values = self.featurizer.vector(text)
+        """Calibrated probability of every label (order of :attr:`labels`); they sum to at
+        most one, the rest being the probability of none of them."""
+        return self._probabilities(text, *self.featurizer.vector(text))
+
+    def _probabilities(
+        self, text: str, indices: npt.NDArray[np.intp], values: npt.NDArray[np.float32]
+    ) -> np.ndarray:
         dense = None
         if self.encoder is not None:
             dense = self.encoder.encode([text])[0] * self.embedding_weight
@@ -63,7 +69,12 @@ class IntentModel:
         limit = self.threshold if threshold is None else threshold
         if not normalize(text):
             return Prediction(UNKNOWN_INTENT, 0.0)
-        probs = self.probabilities(text)
+        indices, values = self.featurizer.vector(text)
+        if not len(indices) and self.encoder is None:
+            # Not one word or character sequence the bot was trained on: whatever the
+            # intercepts favour would be a guess, not a recognition.
+            return Prediction(UNKNOWN_INTENT, 0.0)
+        probs = self._probabilities(text, indices, values)
         k = min(max(top_k, 1), len(probs))
         top = np.argpartition(-probs, k - 1)[:k]
         top = top[np.argsort(-probs[top], kind="stable")]

@@ -54,6 +54,7 @@ def save_model(model: IntentModel, directory: Path) -> None:
         "language": model.language,
         "threshold": model.threshold,
         "temperature": model.scorer.temperature,
+        "unknown_logit": model.scorer.unknown_logit,
         "char_weight": model.featurizer.char_weight,
         "embedding_weight": model.embedding_weight,
         "encoder": None if model.encoder is None else model.encoder.describe(),
@@ -133,6 +134,9 @@ def load_model(directory: str | Path) -> IntentModel:
         intents = tuple(_intent(raw) for raw in manifest["intents"])
         threshold = float(manifest["threshold"])
         temperature = float(manifest["temperature"])
+        # Absent from models saved before out-of-scope calibration: plain softmax.
+        raw_unknown = manifest.get("unknown_logit")
+        unknown_logit = None if raw_unknown is None else float(raw_unknown)
         char_weight = float(manifest["char_weight"])
         embedding_weight = float(manifest["embedding_weight"])
         backend = str(manifest["backend"])
@@ -171,6 +175,7 @@ def load_model(directory: str | Path) -> IntentModel:
         dense_weights=np.ascontiguousarray(arrays["dense_weights"], dtype=np.float32),
         bias=arrays["bias"].astype(np.float32),
         temperature=temperature,
+        unknown_logit=unknown_logit,
     )
     return IntentModel(
         language=language,

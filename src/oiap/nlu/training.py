@@ -1,18 +1,37 @@
-"""Training an :class:`IntentModel` from intents with examples (done at publish time)."""
+"""Training an :class:`IntentModel` from intents with examples (done at publish time).
+
+A model is one or more linear *heads* whose calibrated scores are summed, folded into a
+single linear scorer (so predicting costs the same whatever the number of heads):
+
+* ``default`` backend: a multi-class (Crammer-Singer) linear SVM on the TF-IDF n-grams;
+* ``embed`` backend: the same SVM on the n-grams plus the upper layers of the sentence
+  vector, and a multinomial logistic regression on the whole sentence vector (all layers).
+  The two make different errors (margin vs likelihood loss, lexical vs semantic view); their
+  sum measured clearly better than either, or than one model on everything.
+
+Calibration: a fifth of each intent's examples is held out, a probe of every head is trained
+without them (in parallel with the final heads), each head's held-out scores get a softmax
+temperature by negative log-likelihood, and the sum of the tempered scores one final
+temperature. Every setting below is a generic default; none was fitted to a benchmark's test
+set (see docs/nlu.md).
+"""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix, hstack
+from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from oiap.nlu.calibration import DEFAULT_TEMPERATURE, fit_temperature
+from oiap.nlu.calibration import DEFAULT_TEMPERATURE, fit_temperature, fit_with_unknown
 from oiap.nlu.classifier import LinearScorer
 from oiap.nlu.features import NgramFeaturizer
 from oiap.nlu.intents import UNKNOWN_INTENT, IntentSpec
@@ -23,10 +42,22 @@ BACKENDS = ("default", "embed")
 SVM_C = 0.5
 # Looser than liblinear's default: same held-out accuracy, under half the training time.
 SVM_TOLERANCE = 1e-2
+# Inputs of the logistic head are unit blocks; weak regularisation suits 384-d blocks with
+# tens of examples per intent and more.
+LOGISTIC_C = 10.0
+LOGISTIC_MAX_ITER = 1000
+# lbfgs stops early at looser tolerances, well short of the optimum (measured: -1.7 points).
+LOGISTIC_TOLERANCE = 1e-4
 HELD_OUT_FRACTION = 0.2
-# The sentence vector (unit norm) weighs twice one TF-IDF block: it carries most of the
-# paraphrase knowledge; picked among 1, 2, 3 on CLINC150 (see docs/benchmarks.md).
-EMBEDDING_WEIGHT = 2.0
+# Sentence-vector blocks (hidden-state indices) the SVM sees beside the n-grams, and their
+# total norm: each TF-IDF block has norm 1, so the semantic part weighs as much as both
+# lexical blocks together would if they were aligned.
+SVM_EMBED_LAYERS = (4, 5, 6)
+SVM_EMBED_NORM = 2.0
+# Share of out-of-scope turns the calibration assumes (see calibration.fit_with_unknown).
+OUT_OF_SCOPE_SHARE = 0.1
+
+Array = npt.NDArray[np.float32]
 
 
 def _check(intents: Sequence[IntentSpec]) -> None:
@@ -40,21 +71,64 @@ def _check(intents: Sequence[IntentSpec]) -> None:
         raise ValueError("training needs at least two intents with non-empty examples")
 
 
-def _fit_svm(x: csr_matrix, y: npt.NDArray[np.intp], n_classes: int) -> LinearSVC:
+@dataclass(frozen=True)
+class _Linear:
+    """A fitted head as plain arrays: ``scores = x @ weights + bias`` (one column per label)."""
+
+    weights: Array
+    bias: Array
+
+    def scores(self, x: Any) -> Array:
+        result: Array = np.asarray(x @ self.weights, dtype=np.float32) + self.bias
+        return result
+
+
+def _as_linear(model: LinearSVC | LogisticRegression) -> _Linear:
+    coef = np.asarray(model.coef_, dtype=np.float32)
+    intercept = np.asarray(model.intercept_, dtype=np.float32)
+    if coef.shape[0] == 1:  # two classes: one decision function, positive = second class
+        coef = np.vstack((-coef, coef))
+        intercept = np.concatenate((-intercept, intercept))
+    return _Linear(np.ascontiguousarray(coef.T), intercept)
+
+
+def _fit_svm(x: csr_matrix, y: npt.NDArray[np.intp]) -> _Linear:
     # Crammer-Singer's joint multi-class SVM ranks intents against each other instead of
     # one-vs-rest, which is what recognition needs (and measured better on held-out data).
-    model = LinearSVC(C=SVM_C, multi_class="crammer_singer", tol=SVM_TOLERANCE, random_state=0)
+    # Balanced class weights keep intents with few examples from being drowned out.
+    model = LinearSVC(
+        C=SVM_C,
+        multi_class="crammer_singer",
+        tol=SVM_TOLERANCE,
+        class_weight="balanced",
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # liblinear convergence chatter on tiny data
         model.fit(x, y)
-    return model
+    return _as_linear(model)
 
 
-def _decision(model: LinearSVC, x: csr_matrix, n_classes: int) -> npt.NDArray[np.float32]:
-    scores = np.asarray(model.decision_function(x), dtype=np.float32)
-    if n_classes == 2 and scores.ndim == 1:
-        scores = np.stack((-scores, scores), axis=1)
-    return scores
+def _fit_logistic(x: Array, y: npt.NDArray[np.intp]) -> _Linear:
+    model = LogisticRegression(
+        C=LOGISTIC_C,
+        max_iter=LOGISTIC_MAX_ITER,
+        tol=LOGISTIC_TOLERANCE,
+        class_weight="balanced",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lbfgs iteration-limit chatter
+        model.fit(x, y)
+    return _as_linear(model)
+
+
+@dataclass(frozen=True)
+class _Head:
+    """One classifier of the model: its inputs, how to fit it, its uncalibrated temperature."""
+
+    inputs: Any
+    fit: Callable[[Any, npt.NDArray[np.intp]], _Linear]
+    default_temperature: float
 
 
 def _held_out_split(
@@ -70,6 +144,45 @@ def _held_out_split(
     mask = np.zeros(len(y), dtype=bool)
     mask[held] = True
     return np.flatnonzero(~mask), np.flatnonzero(mask)
+
+
+def _svm_embed_scale(dimension: int, hidden: int) -> Array:
+    """Per-column factor of the sentence vector in the SVM's input (0 for unused blocks)."""
+    scale = np.zeros(dimension, dtype=np.float32)
+    blocks = dimension // hidden
+    used = [b for b in SVM_EMBED_LAYERS if b < blocks] or list(range(blocks))
+    for b in used:
+        scale[b * hidden : (b + 1) * hidden] = SVM_EMBED_NORM / np.sqrt(len(used))
+    return scale
+
+
+def _fit_heads(
+    heads: Sequence[_Head], y: npt.NDArray[np.intp], n_classes: int, seed: int
+) -> tuple[list[_Linear], list[float], float, float | None]:
+    """Final heads, the temperature of each, and the temperature and unknown logit of their
+    tempered sum (``None`` when too few examples to hold any out)."""
+    fit_rows, held_rows = _held_out_split(y, seed)
+    calibrate = len(held_rows) > 0 and len(np.unique(y[fit_rows])) == n_classes
+    # The probes (fitted without the held-out rows) and the final heads are independent;
+    # liblinear and BLAS release the GIL, so on two cores they train side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        finals = [pool.submit(h.fit, h.inputs, y) for h in heads]
+        probes: list[Future[_Linear]] = []
+        if calibrate:
+            probes = [pool.submit(h.fit, h.inputs[fit_rows], y[fit_rows]) for h in heads]
+        fitted = [f.result() for f in finals]
+        if not probes:
+            return fitted, [h.default_temperature for h in heads], 1.0, None
+        labels = y[held_rows]
+        held_scores = [
+            p.result().scores(h.inputs[held_rows]) for p, h in zip(probes, heads, strict=True)
+        ]
+    temperatures = [fit_temperature(s, labels) for s in held_scores]
+    combined = np.asarray(
+        sum(s / t for s, t in zip(held_scores, temperatures, strict=True)), dtype=np.float32
+    )
+    temperature, unknown_logit = fit_with_unknown(combined, labels, OUT_OF_SCOPE_SHARE)
+    return fitted, temperatures, temperature, unknown_logit
 
 
 def train(
@@ -93,46 +206,42 @@ def train(
                 texts.append(example)
                 labels.append(intent.code)
     label_names = tuple(sorted(set(labels)))
-    y = np.array([label_names.index(lab) for lab in labels], dtype=np.intp)
-    featurizer = NgramFeaturizer.fit(texts)
-    x = featurizer.matrix(texts)
+    index = {name: i for i, name in enumerate(label_names)}
+    y = np.array([index[lab] for lab in labels], dtype=np.intp)
+    featurizer, x = NgramFeaturizer.fit_matrix(texts)
 
     encoder = None
-    embedding_weight = 0.0
+    heads = [_Head(x, _fit_svm, DEFAULT_TEMPERATURE)]
+    svm_scale = np.zeros(0, dtype=np.float32)
     if backend == "embed":
         from oiap.nlu.embedding import SentenceEncoder
 
         encoder = SentenceEncoder.load(encoder_dir)
-        embedding_weight = EMBEDDING_WEIGHT
-        dense = encoder.encode(texts) * embedding_weight
-        x = hstack((x, csr_matrix(dense))).tocsr()
+        dense = encoder.encode(texts)
+        svm_scale = _svm_embed_scale(encoder.dimension, encoder.hidden)
+        used = np.flatnonzero(svm_scale)
+        svm_input = hstack((x, csr_matrix(dense[:, used] * svm_scale[used]))).tocsr()
+        heads = [_Head(svm_input, _fit_svm, DEFAULT_TEMPERATURE), _Head(dense, _fit_logistic, 1.0)]
 
-    n_classes = len(label_names)
-    fit_rows, held_rows = _held_out_split(y, seed)
-    calibrate = len(held_rows) > 0 and len(np.unique(y[fit_rows])) == n_classes
-    # The calibration probe (fitted without the held-out rows) and the final model are
-    # independent; liblinear releases the GIL, so on two cores they train side by side.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        final = pool.submit(_fit_svm, x, y, n_classes)
-        probe = pool.submit(_fit_svm, x[fit_rows], y[fit_rows], n_classes) if calibrate else None
-        svm = final.result()
-        temperature = DEFAULT_TEMPERATURE
-        if probe is not None:
-            scores = _decision(probe.result(), x[held_rows], n_classes)
-            temperature = fit_temperature(scores, y[held_rows])
+    fitted, temperatures, temperature, unknown_logit = _fit_heads(heads, y, len(label_names), seed)
 
-    coef = np.asarray(svm.coef_, dtype=np.float32)
-    intercept = np.asarray(svm.intercept_, dtype=np.float32)
-    if n_classes == 2 and coef.shape[0] == 1:
-        coef = np.vstack((-coef, coef))
-        intercept = np.concatenate((-intercept, intercept))
-    weights = np.ascontiguousarray(coef.T)
+    # Fold the heads and their temperatures into one linear scorer over (n-grams, vector).
+    sparse_weights = fitted[0].weights[: featurizer.size] / temperatures[0]
+    dense_weights = np.zeros((len(svm_scale), len(label_names)), dtype=np.float32)
+    bias = fitted[0].bias / temperatures[0]
+    if encoder is not None:
+        used = np.flatnonzero(svm_scale)
+        svm_dense = fitted[0].weights[featurizer.size :] * svm_scale[used][:, None]
+        dense_weights[used] += svm_dense / temperatures[0]
+        dense_weights += fitted[1].weights / temperatures[1]
+        bias = bias + fitted[1].bias / temperatures[1]
     scorer = LinearScorer(
         labels=label_names,
-        sparse_weights=weights[: featurizer.size],
-        dense_weights=weights[featurizer.size :],
-        bias=intercept,
+        sparse_weights=np.ascontiguousarray(sparse_weights, dtype=np.float32),
+        dense_weights=np.ascontiguousarray(dense_weights, dtype=np.float32),
+        bias=np.asarray(bias, dtype=np.float32),
         temperature=temperature,
+        unknown_logit=unknown_logit,
     )
     return IntentModel(
         language=language,
@@ -142,5 +251,5 @@ def train(
         featurizer=featurizer,
         scorer=scorer,
         encoder=encoder,
-        embedding_weight=embedding_weight,
+        embedding_weight=1.0 if encoder is not None else 0.0,
     )

@@ -42,6 +42,30 @@ def _locked_key(account_id: str) -> str:
     return f"locked:{account_id}"
 
 
+class TokenCache:
+    """Tokens this worker checked in the last ``ttl`` seconds, so a call's every turn does not
+    cost a session-store read. A token revoked meanwhile is honoured for at most ``ttl``
+    seconds by a worker that checked it just before (docs/errors.md)."""
+
+    def __init__(self, ttl: float = 1.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._items: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, digest: str) -> Principal | None:
+        hit = self._items.get(digest)
+        if hit is None or hit[0] <= time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, digest: str, principal: Principal, expiry: float) -> None:
+        if len(self._items) >= self.size:
+            self._items.clear()  # a burst of new tokens; they are read again on next use
+        lives = min(self.ttl, expiry - time.time())
+        if lives > 0:
+            self._items[digest] = (time.monotonic() + lives, principal)
+
+
 async def get_token(
     storage: Storage, sessions: SessionStore, policy: AuthPolicy, app_key: str, app_secret: str
 ) -> GrantedToken:
@@ -87,6 +111,7 @@ async def authenticate(
     token: str | None,
     tenant_id: str | None,
     system_user: str | None = None,
+    cache: TokenCache | None = None,
 ) -> Principal:
     """The one token check every OIAP interface uses.
 
@@ -98,13 +123,18 @@ async def authenticate(
     expiry = token_expiry(token)
     if expiry is None:
         raise OiapError(Err.TOKEN_INVALID)
-    raw = await sessions.get(_token_key(token_digest(token)))
-    if raw is None:
-        if expiry <= time.time():
-            raise OiapError(Err.TOKEN_MISSING_OR_EXPIRED, "The token has expired.")
-        raise OiapError(Err.TOKEN_INVALID)
-    record = json.loads(raw)
-    principal = Principal(kind=PrincipalKind(record["k"]), account_id=record["a"])
+    digest = token_digest(token)
+    principal = cache.get(digest) if cache is not None else None
+    if principal is None:
+        raw = await sessions.get(_token_key(digest))
+        if raw is None:
+            if expiry <= time.time():
+                raise OiapError(Err.TOKEN_MISSING_OR_EXPIRED, "The token has expired.")
+            raise OiapError(Err.TOKEN_INVALID)
+        record = json.loads(raw)
+        principal = Principal(kind=PrincipalKind(record["k"]), account_id=record["a"])
+        if cache is not None:
+            cache.put(digest, principal, expiry)
     if system_user is not None:
         if principal.kind is not PrincipalKind.SYSTEM or principal.account_id != system_user:
             raise OiapError(Err.TOKEN_INVALID)

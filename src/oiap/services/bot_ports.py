@@ -48,6 +48,7 @@ class FlowVersion:
     is_default: bool
     gray: GrayRule | None
     published_at: datetime
+    resources: str | None = None  # JSON frozen at publish: what the version runs with
 
     @property
     def routing(self) -> VersionRouting:
@@ -110,7 +111,11 @@ class BotRepository(Protocol):
 
     async def list_versions(self, tenant_id: str, code: str) -> list[FlowVersion]: ...
 
-    async def add_version(self, tenant_id: str, code: str, definition: str) -> FlowVersion: ...
+    async def add_version(
+        self, tenant_id: str, code: str, definition: str, resources: str | None = None
+    ) -> FlowVersion: ...
+
+    async def get_version(self, tenant_id: str, code: str, number: int) -> FlowVersion | None: ...
 
     async def set_routing(
         self, tenant_id: str, code: str, routing: list[VersionRouting]

@@ -9,7 +9,7 @@ from typing import TypeVar
 from oiap.domain.bot_definition import Bot, validate_bot
 from oiap.domain.bots import AccessCode, Language
 from oiap.domain.faq import FaqGroup
-from oiap.domain.flows import canonical_json
+from oiap.domain.flow_versions import VersionRouting
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import BotHeader
 from oiap.services.flow_publishing import InvalidConfiguration, publish_in
@@ -109,10 +109,16 @@ async def push_bot(storage: Storage, tenant_id: str, bot: Bot, *, publish: bool)
         await _apply(repos, tenant_id, current, bot, result.changes)
         if publish:
             for flow in bot.flows:
-                versions = await repos.bots.list_versions(tenant_id, flow.code)
-                if versions and versions[-1].definition == canonical_json(flow):
-                    continue
+                before = await repos.bots.list_versions(tenant_id, flow.code)
                 version = await publish_in(repos, tenant_id, flow.code)
+                if before and version.number == before[-1].number:
+                    continue  # flow and resources unchanged: nothing new to roll out
+                # A push rolls the new version out: it becomes the default; gray rules that
+                # route some callers to other versions stay as they were.
+                routing = [v.routing for v in before if v.number != version.number]
+                routing = [VersionRouting(r.number, False, r.gray) for r in routing]
+                routing.append(VersionRouting(version.number, True))
+                await repos.bots.set_routing(tenant_id, flow.code, routing)
                 result.published.append((flow.code, version.number))
     return result
 
@@ -215,6 +221,7 @@ async def _apply(
     for code in {f.code for f in current.flows} - {f.code for f in bot.flows}:
         await remove_flow(code)
         changes.append(f"flow {code!r} deleted")
+    await _park_renamed_flows(repos, tenant_id, current, bot)
     await _sync(
         "flow",
         [f for f in current.flows if f.code in {n.code for n in bot.flows}],
@@ -233,3 +240,22 @@ async def _apply(
         remove_access,
         changes,
     )
+
+
+async def _park_renamed_flows(repos: Repositories, tenant_id: str, current: Bot, bot: Bot) -> None:
+    """Give every flow whose name changes a temporary name nobody uses.
+
+    A push may pass a name from one flow to another (or swap two names); saving the flows
+    one by one would otherwise meet the old holder of a name still in place.
+    """
+    wanted = {f.code: f.name for f in bot.flows}
+    taken = {f.name for f in current.flows} | set(wanted.values())
+    for flow in current.flows:
+        if wanted.get(flow.code, flow.name) == flow.name:
+            continue
+        parked, n = f"~{flow.code}~", 0
+        while parked in taken:
+            n += 1
+            parked = f"~{flow.code}~{n}"
+        taken.add(parked)
+        await repos.bots.save_flow(tenant_id, replace(flow, name=parked))

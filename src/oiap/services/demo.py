@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import oiap
@@ -49,7 +50,25 @@ def demo_bot() -> Bot | None:
     return reading.bot
 
 
-async def load_demo(storage: Storage, sessions: SessionStore) -> Credentials:
+EXAMPLE_BASE_URL = "http://127.0.0.1:8080"  # where the example's interfaces expect the server
+
+
+def _served_at(bot: Bot, base_url: str) -> Bot:
+    """The example bot with its business interfaces pointed at this server's demo systems."""
+    if base_url == EXAMPLE_BASE_URL:
+        return bot
+    interfaces = tuple(
+        replace(i, url=base_url + i.url.removeprefix(EXAMPLE_BASE_URL))
+        if i.url.startswith(EXAMPLE_BASE_URL)
+        else i
+        for i in bot.interfaces
+    )
+    return replace(bot, interfaces=interfaces)
+
+
+async def load_demo(
+    storage: Storage, sessions: SessionStore, base_url: str = EXAMPLE_BASE_URL
+) -> Credentials:
     """Create the demo tenant and its bot if missing; give it a fresh secret to print.
 
     Secrets are stored only as hashes, so the only way to show a working secret at every
@@ -65,7 +84,7 @@ async def load_demo(storage: Storage, sessions: SessionStore) -> Credentials:
     bot = demo_bot()
     if bot is not None:
         try:
-            await push_bot(storage, DEMO_TENANT_ID, bot, publish=True)
+            await push_bot(storage, DEMO_TENANT_ID, _served_at(bot, base_url), publish=True)
         except OiapError as exc:  # a broken example must not keep the server from starting
             _note(f"the example bot was not loaded: {exc.text}")
     await ensure_domain(storage, DEMO_TENANT_ID, "banking", Language.EN_US)

@@ -12,6 +12,7 @@ from oiap.domain.flows import Flow, canonical_json, flow_from_data
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import FlowVersion
 from oiap.services.ports import Repositories, Storage
+from oiap.services.releases import freeze_resources
 
 
 class InvalidConfiguration(OiapError):
@@ -45,8 +46,9 @@ async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVers
     """Publish the draft of ``code`` inside an open transaction.
 
     The draft is validated against everything the tenant has now; the stored version is
-    the canonical JSON of the validated flow, so a turn loads it without re-checking. A
-    draft equal to the latest version publishes nothing new.
+    the canonical JSON of the validated flow, so a turn loads it without re-checking, with
+    the resources it runs with frozen beside it (``releases.freeze_resources``). A draft and
+    resources equal to the latest version's publish nothing new.
     """
     stored = await repos.bots.get_flow(tenant_id, code)
     if stored is None:
@@ -55,10 +57,11 @@ async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVers
     if problems:
         raise InvalidConfiguration([f"flow {code!r}: {p}" for p in problems])
     definition = canonical_json(stored.flow)
+    resources = await freeze_resources(repos, tenant_id, stored.flow)
     versions = await repos.bots.list_versions(tenant_id, code)
-    if versions and versions[-1].definition == definition:
+    if versions and (versions[-1].definition, versions[-1].resources) == (definition, resources):
         return versions[-1]
-    version = await repos.bots.add_version(tenant_id, code, definition)
+    version = await repos.bots.add_version(tenant_id, code, definition, resources)
     if not any(v.is_default for v in versions):
         routing = [v.routing for v in versions] + [VersionRouting(version.number, True)]
         await repos.bots.set_routing(tenant_id, code, routing)

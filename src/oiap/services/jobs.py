@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from oiap.domain.robots import STARTABLE, AppType, Robot, known_type
 from oiap.domain.rooms import Room, allocated_concurrency
 from oiap.errors import MetaStudioError, MsErr
 from oiap.services.ports import SessionStore, Storage
+from oiap.services.robots import access_code_bound
 
 log = logging.getLogger("oiap.metastudio.jobs")
 
@@ -110,6 +112,12 @@ async def start_job(
         refusal = _refusal(robot)
         if refusal is not None:
             raise refusal
+        if known_type(robot.app_type) is AppType.OIAP_ACCESS_CODE:
+            code = str(robot.config().get("access_code"))
+            if not await access_code_bound(repos, project, code):
+                raise MetaStudioError(
+                    MsErr.START_FAILED, f"The access code '{code}' is not bound in the tenant."
+                )
         current = await repos.projects.get(project.project_id)
         quota = current.quota if current else None
         allocated = allocated_concurrency(await repos.rooms.all(project.project_id))
@@ -196,13 +204,24 @@ async def stop_job(
     now = now or datetime.now(UTC)
     room, job = await _room_and_job(storage, project, room_id, job_id)
     job = await _settle(storage, sessions, job, room, now)
+    return await finish_job(storage, sessions, job, now)
+
+
+async def finish_job(
+    storage: Storage,
+    sessions: SessionStore,
+    job: Job,
+    now: datetime,
+    reason: FinishReason = FinishReason.NORMAL,
+) -> Job:
+    """End a live job (``SUCCEED``) and free its unit at once; an ended job is left as it is."""
     if not job.live:
         return job
-    stopped = job.finished(now, FinishReason.NORMAL)
-    await _release(sessions, stopped)
+    finished = job.finished(now, reason)
+    await _release(sessions, finished)
     async with storage.transaction() as repos:
-        await repos.jobs.save(stopped)
-    return stopped
+        await repos.jobs.save(finished)
+    return finished
 
 
 async def show_job(
@@ -241,15 +260,27 @@ async def list_jobs(
     return count, page, room
 
 
-class JobKeeper:
-    """Renews the leases of the jobs this worker started and ends the silent ones."""
+JobEnded = Callable[[Job], Awaitable[None]]
 
-    def __init__(self, storage: Storage, sessions: SessionStore, policy: JobPolicy) -> None:
+
+class JobKeeper:
+    """Renews the leases of the jobs this worker started and ends the silent ones;
+    ``on_end`` hears of every held job that ended (stopped, silent or finished elsewhere)."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        sessions: SessionStore,
+        policy: JobPolicy,
+        on_end: JobEnded | None = None,
+    ) -> None:
         self._storage = storage
         self._sessions = sessions
         self._policy = policy
+        self._on_end = on_end
         self._held: dict[str, tuple[Job, Room]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._endings: set[asyncio.Task[None]] = set()
 
     def hold(self, job: Job, room: Room) -> None:
         self._held[job.job_id] = (job, room)
@@ -262,8 +293,23 @@ class JobKeeper:
             try:
                 if await self._keep(job, room, now) is False:
                     self._held.pop(job_id, None)
+                    self._tell_end(job)
             except Exception:  # one broken job must not stop the others' renewals
                 log.exception("renewing job %s", job_id)
+
+    def _tell_end(self, job: Job) -> None:
+        # Off the renewal loop: hanging a dialog up may wait for its running turn.
+        if self._on_end is not None:
+            task = asyncio.create_task(self._told(self._on_end, job))
+            self._endings.add(task)
+            task.add_done_callback(self._endings.discard)
+
+    @staticmethod
+    async def _told(on_end: JobEnded, job: Job) -> None:
+        try:
+            await on_end(job)
+        except Exception:
+            log.exception("after the end of job %s", job.job_id)
 
     async def _keep(self, job: Job, room: Room, now: datetime) -> bool:
         sessions = self._sessions
@@ -288,3 +334,5 @@ class JobKeeper:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._endings:
+            await asyncio.gather(*self._endings)

@@ -1,7 +1,9 @@
 """Who a MetaStudio request speaks for: AK/SK signatures and IAM-style tokens (spec §2).
 
 Every failure is the gateway's ``APIGW.0301``; the detail says which check failed, never
-anything about the secret.
+anything about the secret. More than ``AK_LOCK_AFTER`` wrong signatures (or wrong SK
+passwords) in a row lock the AK for ``AK_LOCK_SECONDS``; the counters live in the session
+store, so with Redis every worker sees the same count (spec §12 item 15).
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ from oiap.services.ports import SessionStore, Storage
 CLOCK_SKEW = timedelta(minutes=15)
 TOKEN_LIFETIME = timedelta(hours=24)
 _REQUIRED_SIGNED = ("host", "x-sdk-date")
+AK_LOCK_AFTER = 5
+"""Wrong signatures in a row an AK may have; the next one locks it."""
+AK_FAILURE_WINDOW = 900.0
+"""Seconds a run of failures is remembered after its first failure."""
+AK_LOCK_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,41 @@ def _token_key(token: str) -> str:
 
 def _tokens_of(project_id: str) -> str:
     return f"ms:toks:{project_id}"
+
+
+def _ak_failures_key(access_key: str) -> str:
+    return "ms:akfail:" + hashlib.sha256(access_key.encode()).hexdigest()
+
+
+def _ak_lock_key(access_key: str) -> str:
+    return "ms:aklock:" + hashlib.sha256(access_key.encode()).hexdigest()
+
+
+def _locked() -> MetaStudioError:
+    minutes = round(AK_LOCK_SECONDS / 60)
+    return _refuse(
+        f"The access key is locked for {minutes} minutes after repeated authentication failures."
+    )
+
+
+async def _refuse_if_locked(sessions: SessionStore, access_key: str) -> bool:
+    """Raises for a locked AK; otherwise whether it has failures to forget on a success."""
+    lock, failures = await sessions.get_many(
+        [_ak_lock_key(access_key), _ak_failures_key(access_key)]
+    )
+    if lock is not None:
+        raise _locked()
+    return failures is not None
+
+
+async def _count_failure(sessions: SessionStore, access_key: str, detail: str) -> MetaStudioError:
+    """The refusal for a wrong secret; the one that exceeds the allowance locks the AK."""
+    failures = await sessions.incr(_ak_failures_key(access_key), AK_FAILURE_WINDOW)
+    if failures <= AK_LOCK_AFTER:
+        return _refuse(detail)
+    await sessions.set(_ak_lock_key(access_key), b"1", AK_LOCK_SECONDS)
+    await sessions.delete(_ak_failures_key(access_key))
+    return _locked()
 
 
 async def _project_and_secret(
@@ -88,6 +130,7 @@ async def verify_signature(
     found = await _project_and_secret(storage, server_key, auth.access_key)
     if found is None:
         raise _refuse("verify aksk signature fail: unknown access key.")
+    had_failures = await _refuse_if_locked(sessions, auth.access_key)
     project, secret_key = found
     canonical = signing.canonical_request(
         request.method,
@@ -100,7 +143,9 @@ async def verify_signature(
     to_sign = signing.string_to_sign(canonical, request.headers["x-sdk-date"])
     expected = signing.signature(secret_key, to_sign)
     if not signing.same_signature(expected, auth.signature):
-        raise _refuse("verify aksk signature fail.")
+        raise await _count_failure(sessions, auth.access_key, "verify aksk signature fail.")
+    if had_failures:
+        await sessions.delete(_ak_failures_key(auth.access_key))
     # A signature is valid for the whole skew window on both sides; remember it that long.
     # Reads are exempt: a client polling a job state twice in one second signs the same bytes.
     seen_for = 2 * CLOCK_SKEW.total_seconds()
@@ -123,8 +168,13 @@ async def issue_token(
     """The IAM password method, where the user name is a project's AK and the password its
     SK; the scope must name that project (docs/metastudio.md)."""
     found = await _project_and_secret(storage, server_key, user_name)
-    if found is None or not secrets.compare_digest(found[1].encode(), password.encode()):
+    if found is None:
         raise _refuse("The username or password is wrong.")
+    had_failures = await _refuse_if_locked(sessions, user_name)
+    if not secrets.compare_digest(found[1].encode(), password.encode()):
+        raise await _count_failure(sessions, user_name, "The username or password is wrong.")
+    if had_failures:
+        await sessions.delete(_ak_failures_key(user_name))
     project = found[0]
     if project_id is not None and project_id != project.project_id:
         raise _refuse("The token scope names another project.")

@@ -91,9 +91,19 @@ class ActiveCodeRepository(Protocol):
 
     async def get(self, project_id: str, active_code_id: str) -> ActiveCode | None: ...
 
+    async def find(self, project_id: str, robot_id: str, value: str) -> ActiveCode | None:
+        """The application's code whose value is ``value`` (what an end user types)."""
+        ...
+
     async def save(self, code: ActiveCode) -> None: ...
 
     async def delete(self, project_id: str, ids: list[str]) -> int: ...
+
+    async def delete_bound(
+        self, project_id: str, *, robot_ids: list[str] | None = None, room_id: str | None = None
+    ) -> int:
+        """Drop the codes of deleted applications or of a deleted dialog."""
+        ...
 
     async def page(
         self, project_id: str, robot_id: str, offset: int, limit: int

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from oiap.domain.bots import Domain, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
 from oiap.services.bot_ports import BotRepository
+from oiap.services.dialog_ports import DialogRepository
 from oiap.services.metastudio_ports import (
     ActiveCodeRepository,
     JobRepository,
@@ -19,6 +21,17 @@ from oiap.services.metastudio_ports import (
 
 class LockTimeout(Exception):
     """A per-key lock could not be taken in time."""
+
+
+@dataclass
+class Held:
+    """A value read under its lock; what is kept is written as the lock is let go."""
+
+    value: bytes | None
+    kept: tuple[bytes, float] | None = None
+
+    def keep(self, value: bytes, ttl_seconds: float) -> None:
+        self.kept = (value, ttl_seconds)
 
 
 class SessionStore(Protocol):
@@ -54,6 +67,11 @@ class SessionStore(Protocol):
 
     def lock(self, key: str, timeout_seconds: float) -> AbstractAsyncContextManager[None]:
         """Mutual exclusion across every worker sharing the store; LockTimeout when busy."""
+        ...
+
+    def hold(self, key: str, timeout_seconds: float) -> AbstractAsyncContextManager[Held]:
+        """Lock ``key`` and read it; a kept value is written when the block ends without an
+        exception. With Redis both ends are one round trip each (a live dialog's turn)."""
         ...
 
     async def ping(self) -> bool: ...
@@ -111,6 +129,9 @@ class Repositories(Protocol):
 
     @property
     def active_codes(self) -> ActiveCodeRepository: ...
+
+    @property
+    def dialogs(self) -> DialogRepository: ...
 
 
 class Storage(Protocol):

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from oiap.domain.projects import Project
 from oiap.domain.robots import CONFIG_MEMBER, AppType, Robot, known_type
 from oiap.errors import MetaStudioError, MsErr, invalid_parameter
-from oiap.services.ports import Storage
+from oiap.services.ports import Repositories, Storage
 
 LanguageModelProbe = Callable[[dict[str, Any]], Awaitable[str | None]]
 """Calls a third-party model once with ``third_party_model_config``; the problem or None."""
@@ -103,9 +103,12 @@ async def update_robot(
 
 
 async def delete_robots(storage: Storage, project: Project, robot_ids: list[str]) -> None:
-    """Deleting IDs that do not exist (or belong elsewhere) is not an error, as for a set."""
+    """Deleting IDs that do not exist (or belong elsewhere) is not an error, as for a set.
+
+    The activation codes of a deleted application go with it."""
     async with storage.transaction() as repos:
         await repos.robots.delete(project.project_id, robot_ids)
+        await repos.active_codes.delete_bound(project.project_id, robot_ids=robot_ids)
 
 
 async def list_robots(
@@ -120,10 +123,29 @@ async def list_robots(
         return await repos.robots.page(project.project_id, offset, limit, room_id, robot_type)
 
 
-async def validate_robot(document: dict[str, Any], probe: LanguageModelProbe) -> None:
+async def access_code_bound(repos: Repositories, project: Project, access_code: str) -> bool:
+    """Whether ``access_code`` is one of the project's tenant's OIAP access codes."""
+    found = await repos.bots.list_access_codes(project.tenant_id, access_code=access_code)
+    return bool(found)
+
+
+async def validate_robot(
+    storage: Storage, project: Project, document: dict[str, Any], probe: LanguageModelProbe
+) -> None:
+    """What ``check_config`` checks, then the back end itself: a third-party model is called
+    once (unreachable, non-2xx or not a chat completion → ``MSS.47010134``), an access code
+    must be bound in the tenant."""
     app_type = int(document["app_type"])
     check_config(app_type, document)
-    if known_type(app_type) is AppType.THIRD_PARTY_LLM:
+    kind = known_type(app_type)
+    if kind is AppType.THIRD_PARTY_LLM:
         problem = await probe(dict(document["third_party_model_config"]))
         if problem is not None:
             raise MetaStudioError(MsErr.LLM_URL_INVALID, problem)
+    elif kind is AppType.OIAP_ACCESS_CODE:
+        code = str(document["oiap_config"]["access_code"])
+        async with storage.reader() as repos:
+            if not await access_code_bound(repos, project, code):
+                raise invalid_parameter(
+                    "oiap_config.access_code", f"'{code}' is not bound in the tenant"
+                )

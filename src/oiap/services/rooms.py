@@ -83,6 +83,7 @@ async def delete_room(storage: Storage, project: Project, room_id: str) -> None:
     async with storage.transaction() as repos:
         if not await repos.rooms.delete(project.project_id, room_id):
             raise MetaStudioError(MsErr.ROOM_NOT_FOUND, f"'room_id' {room_id}.")
+        await repos.active_codes.delete_bound(project.project_id, room_id=room_id)
 
 
 async def list_rooms(

@@ -77,3 +77,39 @@ async def test_busy_lock_times_out(store: SessionStore) -> None:
 
 async def test_ping(store: SessionStore) -> None:
     assert await store.ping()
+
+
+async def test_a_held_value_is_written_as_the_lock_is_let_go(store: SessionStore) -> None:
+    async with store.hold("dialog-2", timeout_seconds=5) as held:
+        assert held.value is None
+        held.keep(b"turn 1", 5)
+        assert await store.get("dialog-2") is None  # not before the block ends
+    assert await store.get("dialog-2") == b"turn 1"
+    async with store.hold("dialog-2", timeout_seconds=5) as held:
+        assert held.value == b"turn 1"
+    assert await store.get("dialog-2") == b"turn 1"  # nothing kept: left as it was
+
+
+async def test_a_failing_holder_writes_nothing_and_frees_the_lock(store: SessionStore) -> None:
+    await store.set("dialog-3", b"before", 5)
+    with pytest.raises(RuntimeError):
+        async with store.hold("dialog-3", timeout_seconds=5) as held:
+            held.keep(b"after", 5)
+            raise RuntimeError("the turn failed")
+    async with store.hold("dialog-3", timeout_seconds=0.2) as held:
+        assert held.value == b"before"
+
+
+async def test_holders_of_one_key_take_turns(store: SessionStore) -> None:
+    async def add_one() -> None:
+        async with store.hold("counter", timeout_seconds=5) as held:
+            count = int(held.value or b"0")
+            await asyncio.sleep(0.01)  # another holder would read the same count here
+            held.keep(str(count + 1).encode(), 5)
+
+    await asyncio.gather(*(add_one() for _ in range(8)))
+    assert await store.get("counter") == b"8"
+    async with store.hold("counter", timeout_seconds=1):
+        with pytest.raises(LockTimeout):
+            async with store.hold("counter", timeout_seconds=0.2):
+                pass

@@ -28,9 +28,33 @@ def test_scores_are_calibrated_probabilities_ranked_best_first(banking_model: In
     assert len(prediction.ranked) == len(BANKING)  # top_k capped at the number of intents
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert scores == sorted(scores, reverse=True)
-    assert sum(scores) == pytest.approx(1.0, abs=1e-4)
+    # The intents share at most all the probability: the rest is "none of them".
+    assert 0.9 < sum(scores) <= 1.0 + 1e-6
     assert prediction.score == scores[0]
     assert prediction.intent == prediction.ranked[0][0]
+
+
+def test_out_of_scope_keeps_probability_for_none_of_the_intents(
+    banking_model: IntentModel,
+) -> None:
+    in_scope = banking_model.predict("how much money is in my account", top_k=100)
+    foreign = banking_model.predict("play some jazz music", top_k=100)
+    assert banking_model.scorer.unknown_logit is not None
+    assert sum(s for _, s in foreign.ranked) < sum(s for _, s in in_scope.ranked)
+    assert foreign.intent == UNKNOWN_INTENT  # at the default threshold 0.5
+    assert in_scope.intent == "check_balance"
+
+
+def test_too_few_examples_to_hold_out_gives_a_plain_softmax() -> None:
+    tiny = train(
+        [
+            IntentSpec(code="yes", examples=("yes", "sure")),
+            IntentSpec(code="no", examples=("no", "nope")),
+        ]
+    )
+    assert tiny.scorer.unknown_logit is None
+    ranked = tiny.predict("yes please", top_k=2).ranked
+    assert sum(s for _, s in ranked) == pytest.approx(1.0, abs=1e-5)
 
 
 def test_below_threshold_answers_unknown_but_keeps_ranking(banking_model: IntentModel) -> None:

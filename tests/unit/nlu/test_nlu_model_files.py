@@ -86,3 +86,21 @@ def test_garbage_manifest_is_rejected(saved: Path) -> None:
     (saved / MANIFEST).write_bytes(b"\xff\xfe garbage")
     with pytest.raises(ModelFormatError):
         load_model(saved)
+
+
+def test_out_of_scope_calibration_is_saved(banking_model: IntentModel, saved: Path) -> None:
+    manifest = json.loads((saved / MANIFEST).read_text())
+    assert manifest["unknown_logit"] == banking_model.scorer.unknown_logit
+    assert load_model(saved).scorer.unknown_logit == banking_model.scorer.unknown_logit
+
+
+def test_models_saved_before_out_of_scope_calibration_still_load(saved: Path) -> None:
+    # Such files have no "unknown_logit": their scores are a plain softmax over the intents.
+    manifest = json.loads((saved / MANIFEST).read_text())
+    del manifest["unknown_logit"]
+    (saved / MANIFEST).write_text(json.dumps(manifest))
+    old = load_model(saved)
+    assert old.scorer.unknown_logit is None
+    ranked = old.predict("send money", top_k=100).ranked
+    assert old.predict("send money").intent == "transfer"
+    assert sum(score for _, score in ranked) == pytest.approx(1.0, abs=1e-5)

@@ -38,3 +38,11 @@ def test_concurrent_predictions_agree(banking_model: IntentModel) -> None:
     expected = [banking_model.predict(t) for t in texts]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(banking_model.predict, texts)) == expected
+
+
+def test_input_sharing_nothing_with_the_examples_is_unknown(banking_model: IntentModel) -> None:
+    # A caller keying "9" where speech is expected, or typing symbols: no intent has any
+    # evidence, so the answer must be Unknown, not the intent with the shortest examples.
+    for text in ("9", "#*#", "¿¿"):
+        prediction = banking_model.predict(text)
+        assert prediction.intent == UNKNOWN_INTENT and prediction.score == 0.0, text

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from oiap.services.ports import LockTimeout
+from oiap.services.ports import Held, LockTimeout
 
 
 @dataclass
@@ -100,16 +100,27 @@ class MemorySessionStore:
     @asynccontextmanager
     async def lock(self, key: str, timeout_seconds: float) -> AsyncIterator[None]:
         lock = self._locks.setdefault(key, asyncio.Lock())
-        try:
-            await asyncio.wait_for(lock.acquire(), timeout_seconds)
-        except TimeoutError as exc:
-            raise LockTimeout(key) from exc
+        if not lock.locked():
+            await lock.acquire()  # free: taken at once, without wait_for's extra task
+        else:
+            try:
+                await asyncio.wait_for(lock.acquire(), timeout_seconds)
+            except TimeoutError as exc:
+                raise LockTimeout(key) from exc
         try:
             yield
         finally:
             lock.release()
             if not lock.locked() and not getattr(lock, "_waiters", None):
                 self._locks.pop(key, None)
+
+    @asynccontextmanager
+    async def hold(self, key: str, timeout_seconds: float) -> AsyncIterator[Held]:
+        async with self.lock(key, timeout_seconds):
+            held = Held(await self.get(key))
+            yield held
+            if held.kept is not None:
+                self._put(key, *held.kept)
 
     async def ping(self) -> bool:
         return True

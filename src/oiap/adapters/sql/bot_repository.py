@@ -97,7 +97,9 @@ def _version(row: FlowVersionRow) -> FlowVersion:
     gray = None
     if row.gray_numbers is not None or row.gray_prefixes is not None:
         gray = GrayRule(tuple(row.gray_numbers or ()), tuple(row.gray_prefixes or ()))
-    return FlowVersion(row.number, row.definition, row.is_default, gray, row.published_at)
+    return FlowVersion(
+        row.number, row.definition, row.is_default, gray, row.published_at, row.resources
+    )
 
 
 def _group(row: FaqGroupRow, amount: int) -> StoredFaqGroup:
@@ -344,7 +346,21 @@ class SqlBots:
         )
         return [_version(r) for r in rows]
 
-    async def add_version(self, tenant_id: str, code: str, definition: str) -> FlowVersion:
+    async def get_version(self, tenant_id: str, code: str, number: int) -> FlowVersion | None:
+        row = await self._session.scalar(
+            select(FlowVersionRow)
+            .join(FlowRow, FlowRow.flow_id == FlowVersionRow.flow_id)
+            .where(
+                FlowRow.tenant_id == tenant_id,
+                FlowRow.code == code,
+                FlowVersionRow.number == number,
+            )
+        )
+        return _version(row) if row is not None else None
+
+    async def add_version(
+        self, tenant_id: str, code: str, definition: str, resources: str | None = None
+    ) -> FlowVersion:
         flow = await self._flow_row(tenant_id, code)
         latest = await self._session.scalar(
             select(func.max(FlowVersionRow.number)).where(FlowVersionRow.flow_id == flow.flow_id)
@@ -353,6 +369,7 @@ class SqlBots:
             flow_id=flow.flow_id,
             number=(latest or 0) + 1,
             definition=definition,
+            resources=resources,
             is_default=False,
             published_at=utcnow(),
         )

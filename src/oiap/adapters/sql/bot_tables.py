@@ -57,7 +57,8 @@ class IntentRow(Base):
 
 class AccessCodeRow(Base):
     __tablename__ = "access_codes"
-    __table_args__ = (UniqueConstraint("tenant_id", "access_code"),)
+    # accessIds are handed out to clients; SQLite must never reuse a deleted one.
+    __table_args__ = (UniqueConstraint("tenant_id", "access_code"), {"sqlite_autoincrement": True})
 
     access_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = _tenant_column()
@@ -99,6 +100,9 @@ class FlowVersionRow(Base):
     )
     number: Mapped[int] = mapped_column(Integer)
     definition: Mapped[str] = mapped_column(Text)  # canonical JSON, never changed
+    # What the version runs with, frozen at publish: templates, interfaces, global
+    # variables, Q&A and the keys of its trained intent models (JSON).
+    resources: Mapped[str | None] = mapped_column(Text, nullable=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     gray_numbers: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     gray_prefixes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oiap.adapters.sql.bot_repository import SqlBots
 from oiap.adapters.sql.database import Database
+from oiap.adapters.sql.dialog_repository import SqlDialogs
 from oiap.adapters.sql.models import DomainRow, SystemUserRow, TenantRow, utcnow
 from oiap.adapters.sql.room_repositories import (
     SqlActiveCodes,
@@ -133,6 +134,7 @@ class SqlRepositories:
         self.robots = SqlRobots(session)
         self.jobs = SqlJobs(session)
         self.active_codes = SqlActiveCodes(session)
+        self.dialogs = SqlDialogs(session)
 
 
 class SqlStorage:

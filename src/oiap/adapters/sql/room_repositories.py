@@ -434,6 +434,18 @@ class SqlActiveCodes:
         row = await self._row(project_id, active_code_id)
         return _code(row) if row else None
 
+    async def find(self, project_id: str, robot_id: str, value: str) -> ActiveCode | None:
+        row = await self._session.scalar(
+            select(ActiveCodeRow)
+            .where(
+                ActiveCodeRow.project_id == project_id,
+                ActiveCodeRow.robot_id == robot_id,
+                ActiveCodeRow.active_code == value,
+            )
+            .limit(1)
+        )
+        return _code(row) if row else None
+
     async def save(self, code: ActiveCode) -> None:
         row = await self._row(code.project_id, code.active_code_id)
         if row is None:
@@ -452,6 +464,19 @@ class SqlActiveCodes:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def delete_bound(
+        self, project_id: str, *, robot_ids: list[str] | None = None, room_id: str | None = None
+    ) -> int:
+        conditions = [ActiveCodeRow.project_id == project_id]
+        if robot_ids is not None:
+            conditions.append(ActiveCodeRow.robot_id.in_(robot_ids))
+        if room_id is not None:
+            conditions.append(ActiveCodeRow.room_id == room_id)
+        if len(conditions) == 1:
+            return 0
+        result = await self._session.execute(delete(ActiveCodeRow).where(and_(*conditions)))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def page(
         self, project_id: str, robot_id: str, offset: int, limit: int
     ) -> tuple[int, list[ActiveCode]]:
@@ -460,6 +485,8 @@ class SqlActiveCodes:
         )
         total = await _count(self._session, base)
         rows = await self._session.scalars(
-            base.order_by(ActiveCodeRow.create_time.desc()).offset(offset).limit(limit)
+            base.order_by(ActiveCodeRow.create_time.desc(), ActiveCodeRow.active_code_id)
+            .offset(offset)
+            .limit(limit)
         )
         return total, [_code(r) for r in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from oiap.api.metastudio import jobs, robots, rooms, tokens
+from oiap.api.metastudio import chat, codes, jobs, robots, rooms, tokens, web_client
 from oiap.api.metastudio.envelope import body_limit, install_error_rendering, too_large
 
 __all__ = ["body_limit", "install", "shutdown", "too_large"]
@@ -12,7 +12,7 @@ __all__ = ["body_limit", "install", "shutdown", "too_large"]
 
 def install(app: FastAPI) -> None:
     """Adds the MetaStudio routes; call after the application's own exception handlers."""
-    for module in (tokens, rooms, robots, jobs):
+    for module in (tokens, rooms, robots, jobs, chat, codes, web_client):
         app.include_router(module.router)
     install_error_rendering(app)
 

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from oiap.adapters.server_key import load_server_key
 from oiap.api.platform import Platform, platform_of
 from oiap.domain.projects import Project
-from oiap.errors import MetaStudioError, MsErr
+from oiap.errors import MetaStudioError, MsErr, invalid_parameter
 from oiap.services import metastudio_auth
 from oiap.services.metastudio_auth import SignedRequest
 
@@ -55,7 +55,14 @@ async def caller(request: Request, project_id: str) -> Project:
         raise MetaStudioError(MsErr.GATEWAY_AUTH, "x-auth-token not found.")
     if project.project_id != project_id:
         raise MetaStudioError(MsErr.PROJECT_MISMATCH)
+    refuse_nul_in_path(request)
     return project
+
+
+def refuse_nul_in_path(request: Request) -> None:
+    for name, value in request.path_params.items():
+        if "\x00" in str(value):
+            raise invalid_parameter(name, "must not contain the NUL character")
 
 
 CallerProject = Annotated[Project, Depends(caller)]

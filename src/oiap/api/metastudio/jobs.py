@@ -10,10 +10,13 @@ from fastapi.responses import JSONResponse
 
 from oiap.api.metastudio import parsing, views
 from oiap.api.metastudio.caller import CallerProject, PlatformDep
+from oiap.api.platform import platform_of
 from oiap.domain.jobs import Job, parse_states
+from oiap.domain.projects import Project
 from oiap.domain.rooms import Room
 from oiap.errors import MetaStudioError, MsErr, invalid_parameter
-from oiap.services import jobs
+from oiap.services import chat_credentials, job_chat, jobs
+from oiap.services.chat_credentials import ChatCredential
 from oiap.services.jobs import JobKeeper, JobPolicy
 
 router = APIRouter(tags=["MetaStudio jobs"])
@@ -24,8 +27,12 @@ def keeper_of(request: Request) -> JobKeeper:
     state = request.app.state
     keeper: JobKeeper | None = getattr(state, "metastudio_job_keeper", None)
     if keeper is None:
-        platform = request.app.state.platform
-        keeper = JobKeeper(platform.storage, platform.sessions, job_policy(request))
+        platform = platform_of(request)
+
+        async def hang_up(job: Job) -> None:
+            await job_chat.hang_up_ended(platform.dialogs, platform.storage, platform.sessions, job)
+
+        keeper = JobKeeper(platform.storage, platform.sessions, job_policy(request), hang_up)
         state.metastudio_job_keeper = keeper
     return keeper
 
@@ -53,15 +60,18 @@ def _extend_param(value: object) -> str | None:
     return value
 
 
-async def _start(
+async def start_and_hold(
     request: Request,
-    platform: PlatformDep,
-    project: CallerProject,
+    project: Project,
     room_id: str,
     robot_id: str | None,
     client_id: str | None,
     extend_param: str | None,
-) -> tuple[Job, Room]:
+    *,
+    active_code_id: str | None = None,
+) -> tuple[Job, Room, ChatCredential]:
+    """Start a job, keep its unit renewed by this worker, mint its end user's credential."""
+    platform = platform_of(request)
     job, room = await jobs.start_job(
         platform.storage,
         platform.sessions,
@@ -73,31 +83,30 @@ async def _start(
         extend_param=extend_param,
     )
     keeper_of(request).hold(job, room)
-    return job, room
+    credential = await chat_credentials.issue_credential(
+        platform.sessions, job, datetime.now(UTC), active_code_id=active_code_id
+    )
+    return job, room, credential
 
 
 @router.post(_BASE, summary="Start an intelligent interaction job")
-async def start(
-    room_id: str, request: Request, platform: PlatformDep, project: CallerProject
-) -> JSONResponse:
+async def start(room_id: str, request: Request, project: CallerProject) -> JSONResponse:
     robot_id = parsing.text_query(request, "robot_id", 64)
     if robot_id is None:
         raise invalid_parameter("robot_id")
     body = await parsing.json_object(request, optional=True)
     extend = _extend_param(body.get("extend_param"))
-    client_id = None
-    if extend:
-        client_id = json.loads(extend).get("client_id")
-    job, room = await _start(
-        request,
-        platform,
-        project,
-        room_id,
-        robot_id,
-        str(client_id) if client_id else None,
-        extend,
+    client_id = json.loads(extend).get("client_id") if extend else None
+    if isinstance(client_id, int) and not isinstance(client_id, bool):
+        client_id = str(client_id)
+    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > 256):
+        raise MetaStudioError(
+            MsErr.EXTEND_PARAM_INVALID, "Its 'client_id' must be text of at most 256 characters."
+        )
+    job, room, credential = await start_and_hold(
+        request, project, room_id, robot_id, client_id or None, extend
     )
-    return JSONResponse(views.job_started(job, room, _base_url(request)))
+    return JSONResponse(views.job_started(job, room, _base_url(request), credential))
 
 
 @router.post(
@@ -105,9 +114,7 @@ async def start(
     status_code=202,
     summary="Start a job (legacy path; the dialog's own application answers)",
 )
-async def start_legacy(
-    room_id: str, request: Request, platform: PlatformDep, project: CallerProject
-) -> JSONResponse:
+async def start_legacy(room_id: str, request: Request, project: CallerProject) -> JSONResponse:
     body = await parsing.json_object(request, optional=True)
     region = body.get("region")
     if region is not None and region not in ("cn-north-4", "cn-southwest-2"):
@@ -115,17 +122,23 @@ async def start_legacy(
     if body.get("room_type") not in (None, "RTC", "METALINK"):
         raise invalid_parameter("room_type", "must be RTC or METALINK")
     client_id = body.get("client_id")
-    if client_id is not None and not isinstance(client_id, str):
-        raise invalid_parameter("client_id", "must be a string")
-    job, room = await _start(request, platform, project, room_id, None, client_id, None)
-    return JSONResponse(views.job_started(job, room, _base_url(request)), status_code=202)
+    if client_id is not None and (not isinstance(client_id, str) or len(client_id) > 256):
+        raise invalid_parameter("client_id", "must be text of at most 256 characters")
+    job, room, credential = await start_and_hold(
+        request, project, room_id, None, client_id or None, None
+    )
+    started = views.job_started(job, room, _base_url(request), credential)
+    started["region"] = region or started["region"]
+    return JSONResponse(started, status_code=202)
 
 
 @router.post(_BASE + "/{job_id}/stop", summary="End a job")
 async def stop(
     room_id: str, job_id: str, platform: PlatformDep, project: CallerProject
 ) -> JSONResponse:
-    await jobs.stop_job(platform.storage, platform.sessions, project, room_id, job_id)
+    await job_chat.stop(
+        platform.dialogs, platform.storage, platform.sessions, project, room_id, job_id
+    )
     return JSONResponse({})
 
 

@@ -21,9 +21,25 @@ async def json_value(request: Request, *, empty: Any = None) -> Any:
             return empty
         raise MetaStudioError(MsErr.REQUEST_JSON, "The body is empty.")
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MetaStudioError(MsErr.REQUEST_JSON, "The body is not valid JSON.") from exc
+    _refuse_nul(data, "body")
+    return data
+
+
+def _refuse_nul(value: Any, where: str) -> None:
+    """No text the platform stores may hold U+0000 (PostgreSQL cannot store it)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid_parameter(where, "must not contain the NUL character")
+    elif isinstance(value, dict):
+        for key, member in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(member, key if where == "body" else f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}[{index}]")
 
 
 async def json_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
@@ -33,10 +49,16 @@ async def json_object(request: Request, *, optional: bool = False) -> dict[str, 
     return data
 
 
+MAX_IDS = 1000
+"""IDs one delete call may name (spec §12 item 17: our choice)."""
+
+
 async def json_string_list(request: Request, name: str) -> list[str]:
     data = await json_value(request)
     if not isinstance(data, list) or not all(isinstance(i, str) for i in data) or not data:
         raise invalid_parameter(name, "must be a non-empty JSON array of IDs")
+    if len(data) > MAX_IDS:
+        raise invalid_parameter(name, f"may name at most {MAX_IDS} IDs")
     return data
 
 
@@ -68,6 +90,7 @@ def text_query(request: Request, name: str, max_length: int = 256) -> str | None
         return None
     if len(raw) > max_length:
         raise invalid_parameter(name, f"must be at most {max_length} characters")
+    _refuse_nul(raw, name)
     return raw
 
 

@@ -45,6 +45,8 @@ class ThirdPartyModelConfig(SpeechRecognition):
     asr_type: Literal["EI_SIS", "MOBVOI"] | None = None
     asr_account: Str0To256 | None = None
     asr_secret: Str0To256 | None = None
+    system_prompt: Annotated[StrictStr, Field(max_length=8192)] | None = None
+    """Ours: sent to the model as the system message of every chat turn."""
 
 
 class MobvoiConfig(SpeechRecognition):
@@ -74,7 +76,7 @@ class RobotConfigs(Wire):
 
 
 class RobotFields(RobotConfigs):
-    room_id: Str0To256 | None = None
+    room_id: Annotated[StrictStr, Field(max_length=64)] | None = None
     robot_type: Literal["LIVE", "CHAT"] | None = None
     language: Literal["CN", "EN", "zh_CN", "en_US"] | None = None
     tail_silence_time: Int0To3000 | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from oiap.adapters.third_party_llm import probe_chat_completions
 from oiap.api.metastudio import parsing, views
 from oiap.api.metastudio.caller import CallerProject, PlatformDep
 from oiap.api.metastudio.robot_wire import CreateRobot, UpdateRobot, ValidateRobot
@@ -55,10 +54,13 @@ async def delete(request: Request, platform: PlatformDep, project: CallerProject
 
 
 @router.post("/validate", summary="Verify an application's configuration")
-async def validate(request: Request, project: CallerProject) -> JSONResponse:
+async def validate(request: Request, platform: PlatformDep, project: CallerProject) -> JSONResponse:
     body = parsing.parse(ValidateRobot, await parsing.json_object(request))
     await robots.validate_robot(
-        body.model_dump(mode="json", exclude_unset=True), probe_chat_completions
+        platform.storage,
+        project,
+        body.model_dump(mode="json", exclude_unset=True),
+        platform.language_model.probe,
     )
     return JSONResponse({})
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from oiap.domain.dialog_codes import ActiveCode
 from oiap.domain.jobs import Job
-from oiap.domain.robots import SECRET_MEMBERS, Robot
+from oiap.domain.robots import SECRET_MEMBERS, AppType, Robot
 from oiap.domain.rooms import Room
+from oiap.services.chat_credentials import ChatCredential
 
 _LANGUAGE_NAMES = {
     "CN": "Chinese",
@@ -93,11 +94,17 @@ def room_base_info(room: Room) -> dict[str, Any]:
 def robot_info(robot: Robot) -> dict[str, Any]:
     config = {k: v for k, v in robot.config().items() if k not in SECRET_MEMBERS}
     doc = robot.document
+    extra: dict[str, Any] = {}
+    if robot.app_type == AppType.OIAP_ACCESS_CODE:
+        # RobotInfo has no member for it: the access code is shown as app_id as well.
+        extra["oiap_config"] = config
+    if robot.app_type == AppType.THIRD_PARTY_LLM and "system_prompt" in config:
+        extra["system_prompt"] = config["system_prompt"]  # ours, as RobotInfo has no member
     return {
         "robot_id": robot.robot_id,
         "name": robot.name,
         "room_id": robot.room_id,
-        "app_id": config.get("app_id"),
+        "app_id": config.get("app_id") or config.get("access_code"),
         "app_type": robot.app_type,
         "app_key": config.get("app_key"),
         "robot_type": robot.robot_type,
@@ -118,6 +125,7 @@ def robot_info(robot: Robot) -> dict[str, Any]:
         "enable_question_audit": doc.get("enable_question_audit"),
         "asr_type": config.get("asr_type"),
         "asr_account": config.get("asr_account"),
+        **extra,
     }
 
 
@@ -153,18 +161,37 @@ def job_base_info(job: Job, room: Room, now: datetime) -> dict[str, Any]:
     }
 
 
-def access(job: Job, base_url: str) -> dict[str, Any]:
-    """Where the client will reach the dialog runtime for this job.
+def _end_users(credential: ChatCredential | None) -> list[dict[str, Any]]:
+    if credential is None:
+        return []
+    return [
+        {
+            "user_type": "END_USER",
+            "user_id": credential.user_id,
+            "signature": credential.token,
+            "ctime": int(credential.expires_at.timestamp()),
+        }
+    ]
 
-    The runtime is not part of this release: these addresses name where it will serve, and
-    the RTC room is a placeholder with no credentials.
-    """
-    ws_base = base_url.replace("https://", "wss://").replace("http://", "ws://")
-    path = f"/v1/{job.project_id}/digital-human-chat/jobs/{job.job_id}"
+
+def access(job: Job, base_url: str, credential: ChatCredential | None = None) -> dict[str, Any]:
+    """Where the client reaches the job: ``chat_access_address`` is its chat endpoint (text
+    turns, docs/metastudio.md), ``chat_access_rest_address`` the job itself. There is no RTC
+    here: ``rtc_room_info`` only carries the end user's chat credential, and only in the
+    start answer."""
+    path = (
+        f"/v1/{job.project_id}/digital-human-chat/smart-chat-rooms/{job.room_id}"
+        f"/smart-chat-jobs/{job.job_id}"
+    )
+    rest = base_url.rstrip("/") + path
     return {
-        "rtc_room_info": {"app_id": "openoiap", "room_id": job.job_id, "users": []},
-        "chat_access_address": ws_base.rstrip("/") + path + "/ws",
-        "chat_access_rest_address": base_url.rstrip("/") + path,
+        "rtc_room_info": {
+            "app_id": "openoiap",
+            "room_id": job.job_id,
+            "users": _end_users(credential),
+        },
+        "chat_access_address": rest + "/chat",
+        "chat_access_rest_address": rest,
         "language": "zh_CN",
         "region": "cn-north-4",
     }
@@ -178,8 +205,10 @@ def job_state(job: Job, room: Room, now: datetime, base_url: str) -> dict[str, A
     }
 
 
-def job_started(job: Job, room: Room, base_url: str) -> dict[str, Any]:
-    located = access(job, base_url)
+def job_started(
+    job: Job, room: Room, base_url: str, credential: ChatCredential | None = None
+) -> dict[str, Any]:
+    located = access(job, base_url, credential)
     media = _room_media(room)
     return {"job_id": job.job_id, **located, **media}
 

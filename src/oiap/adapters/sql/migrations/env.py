@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from oiap.adapters.sql import (
     bot_tables,  # noqa: F401  (registers the bot tables)
+    dialog_tables,  # noqa: F401  (registers the dialog runtime tables)
     room_tables,  # noqa: F401  (registers the MetaStudio tables)
 )
 from oiap.adapters.sql.database import make_engine

@@ -1,0 +1,1 @@
+"""HTTP clients for third parties: business interfaces called from flows."""

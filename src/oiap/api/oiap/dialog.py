@@ -1,0 +1,97 @@
+"""The dialog interface ``crs/process`` (spec §7), V1 and V2.
+
+Errors are answered in the dialog envelope: ``ret`` carries the catalogue's code (never 0),
+with ``errorCode``/``errorMsg`` beside it and the catalogue's HTTP status; see
+docs/dialog-protocol.md for this and every other choice on the spec's open points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from oiap.api.oiap.auth import authorize
+from oiap.api.oiap.dialog_wire import error_body, parse_request, render, side_response
+from oiap.api.platform import platform_of
+from oiap.api.wire import MalformedBody, read_json_object
+from oiap.domain.tenants import PrincipalKind
+from oiap.errors import Err, OiapError
+
+router = APIRouter(tags=["OIAP dialog"])
+DEBUG_HEADER = "X-OIAP-Debug"  # "1": add a ``debug`` object (path, variables) to the response
+
+
+class DialogRequest(BaseModel):
+    """Documentation of the request; parsing is done by ``dialog_wire.parse_request``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    userid: str = Field(max_length=64)
+    inaction: int | str = Field(description="8 initialise, 9, 11, 12 continue; 7, 13 side")
+    seat: str | None = None
+    inparams: dict[str, Any]
+    extparams: dict[str, Any] | None = None
+
+
+class DialogResponse(BaseModel):
+    ret: int
+    userid: str
+    outaction: int
+    outparams: dict[str, str]
+
+
+_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": DialogRequest.model_json_schema()}},
+    }
+}
+
+
+async def _process(request: Request) -> JSONResponse:
+    userid: object = None
+    try:
+        try:
+            body = await read_json_object(request)
+        except MalformedBody as exc:
+            raise OiapError(Err.PARAMETER, exc.problem) from exc
+        userid = body.get("userid")
+        turn = parse_request(body)
+        principal = await authorize(
+            request, tenant_id=None, body_token=turn.inparams.get("auth_token")
+        )
+        if principal.kind is not PrincipalKind.TENANT:
+            raise OiapError(Err.TOKEN_INVALID, "Dialogs run with the token of a tenant.")
+        if turn.inaction in (7, 13):
+            return JSONResponse(side_response(turn))
+        platform = platform_of(request)
+        # Bot authors' tools ask for the node path and variables; a dialog is kept per
+        # tenant, so a token only ever sees the dialogs of its own tenant.
+        debug = request.headers.get(DEBUG_HEADER) == "1"
+        response = await platform.dialogs.process(principal.account_id, turn, render, debug=debug)
+        return JSONResponse(response)
+    except OiapError as exc:
+        return JSONResponse(error_body(userid, exc), status_code=exc.error.http_status)
+
+
+@router.post(
+    "/oifde/rest/crs/process",
+    response_model=DialogResponse,
+    openapi_extra=_DOC,
+    summary="Dialog interface (V1): initialise, interact, transfer, hang up",
+)
+async def process_v1(request: Request) -> JSONResponse:
+    return await _process(request)
+
+
+@router.post(
+    "/oifde/rest/v2/crs/process/{vdnId}",
+    response_model=DialogResponse,
+    openapi_extra=_DOC,
+    summary="Dialog interface (V2): same contract; the vdnId routes gray releases upstream",
+)
+async def process_v2(vdnId: str, request: Request) -> JSONResponse:
+    return await _process(request)

@@ -1,0 +1,474 @@
+"""``process_turn``: one request of the access party, from the stored dialog to the response.
+
+Per turn: the lock and the read of the dialog in the session store (one Redis round trip),
+the engine step against a cached compiled release, the write back with the lock's release
+(one more), and a turn record appended to a buffer that is
+written to the database in batches. The lock is per ``userid`` and lives in the session store,
+so with Redis two workers never interleave one dialog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from oiap.domain.flow_versions import VersionRouting, select_version
+from oiap.domain.flows import Scenario
+from oiap.engine.actions import Action, Prompt, Release, Transfer
+from oiap.engine.release import FlowRelease, InterfaceAnswer, InterfaceCall
+from oiap.engine.runtime import DialogError, Event, EventKind, Recognition, step
+from oiap.engine.state import DialogState
+from oiap.errors import Err, OiapError
+from oiap.services.bot_ports import StoredAccessCode
+from oiap.services.dialog_ports import TurnRecord
+from oiap.services.ports import LockTimeout, SessionStore, Storage
+from oiap.services.releases import ReleaseCache
+
+log = logging.getLogger("oiap.dialogs")
+
+SPECIAL_INPUTS = {
+    "playover": EventKind.PLAYOVER,
+    "timeout": EventKind.TIMEOUT,
+    "nomatch": EventKind.NOMATCH,
+    "sys_err": EventKind.SYSTEM_ERROR,
+    "hangup": EventKind.HANGUP,
+    "recordend": EventKind.RECORD_END,
+}
+ROUTING_TTL = 1.0  # seconds a worker trusts its copy of bindings and gray rules
+LOCK_TIMEOUT = 10.0
+REQUEST_FIELDS_FROM_EXTPARAMS = ("transin_data", "ieValue", "release_reason")
+
+
+class InterfaceCaller(Protocol):
+    async def call(self, call: InterfaceCall) -> InterfaceAnswer: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """A ``crs/process`` request with every field already checked and turned into text."""
+
+    userid: str
+    inaction: int
+    inparams: Mapping[str, str]
+    extparams: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def input(self) -> str | None:
+        return self.inparams.get("input")
+
+    @property
+    def fingerprint(self) -> list[Any]:
+        p = self.inparams
+        return [
+            self.inaction,
+            p.get("inter_idx"),
+            p.get("input"),
+            p.get("flow_result_type"),
+            p.get("trans_result"),
+        ]
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What the wire layer renders: the action and the dialog it belongs to."""
+
+    action: Action
+    state: DialogState
+    called: str  # call_dst_id of this request
+    path: tuple[str, ...] = ()  # the nodes this turn ran through
+    recognition: Recognition | None = None
+
+
+Renderer = Callable[[TurnOutcome], dict[str, Any]]
+
+
+class _Renewed:
+    """Per-worker copies of bindings and routing. An entry is fresh for ``ttl`` seconds; after
+    that it is still served while one background read renews it, so after the first call
+    no turn waits on the database (whose reads queue behind the turn records' writes)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._items: dict[Any, tuple[float, Any]] = {}
+        self._reading: dict[Any, asyncio.Task[Any]] = {}
+
+    async def get(self, key: Any, read: Callable[[], Awaitable[Any]]) -> Any:
+        hit = self._items.get(key)
+        if hit is None:
+            return await self._read(key, read)  # first use: every caller waits for one read
+        if hit[0] < time.monotonic() and key not in self._reading:
+            self._reading[key] = asyncio.create_task(self._renew(key, read))
+        return hit[1]
+
+    async def _read(self, key: Any, read: Callable[[], Awaitable[Any]]) -> Any:
+        task = self._reading.get(key)
+        if task is None:
+            task = self._reading[key] = asyncio.create_task(self._renew(key, read))
+        # Shielded: a caller that gives up must not cancel the read the others wait for.
+        return await asyncio.shield(task)
+
+    async def _renew(self, key: Any, read: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            value = await read()
+            if len(self._items) > 10_000:
+                self._items.clear()
+            self._items[key] = (time.monotonic() + self.ttl, value)
+            return value
+        except Exception:
+            if key not in self._items:
+                raise  # nothing to fall back on: the waiting turn answers the error
+            log.exception("could not renew %s", key)  # the stale copy keeps calls going
+            return self._items[key][1]
+        finally:
+            self._reading.pop(key, None)
+
+
+class TurnRecorder:
+    """Buffers turn records and writes them in batches, off the turn's path."""
+
+    def __init__(self, storage: Storage, interval: float = 0.5) -> None:
+        self.storage = storage
+        self.interval = interval
+        self._buffer: list[TurnRecord] = []
+        self._task: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
+
+    def add(self, record: TurnRecord) -> None:
+        self._buffer.append(record)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._later())
+
+    async def _later(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), self.interval)
+        await self.flush()
+
+    async def flush(self) -> None:
+        while self._buffer:
+            batch, self._buffer = self._buffer[:1000], self._buffer[1000:]
+            for attempt in range(3):
+                try:
+                    async with self.storage.transaction() as repos:
+                        await repos.dialogs.add_turns(batch)
+                    break
+                except Exception:  # records are analytics: a failed batch must not stop calls
+                    if attempt == 2:
+                        log.exception("could not record %d dialog turns", len(batch))
+                    else:  # e.g. SQLite busy with another writer for longer than its timeout
+                        await asyncio.sleep(0.2 * (attempt + 1))
+
+    async def close(self) -> None:
+        # A batch being written is let finish (cancelling it mid-write would lose it and
+        # could leave the database locked for the final flush).
+        self._closing.set()
+        if self._task is not None:
+            await self._task
+        await self.flush()
+
+
+class DialogService:
+    def __init__(
+        self,
+        storage: Storage,
+        sessions: SessionStore,
+        caller: InterfaceCaller,
+        *,
+        dialog_ttl: float,
+        time_zone: str = "UTC",
+        releases: ReleaseCache | None = None,
+        recorder: TurnRecorder | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.sessions = sessions
+        self.caller = caller
+        self.dialog_ttl = dialog_ttl
+        self.zone = ZoneInfo(time_zone)
+        self.releases = releases or ReleaseCache()
+        self.recorder = recorder or TurnRecorder(storage)
+        self._clock = clock
+        self._bindings = _Renewed(ROUTING_TTL)
+        self._routing = _Renewed(ROUTING_TTL)
+        self._exception_flows = _Renewed(ROUTING_TTL)
+
+    async def close(self) -> None:
+        await self.recorder.close()
+        await self.caller.close()
+
+    def now(self) -> datetime:
+        """The time flows see; ``clock`` replaces the wall clock in conversation tests."""
+        return self._clock() if self._clock is not None else datetime.now(self.zone)
+
+    # -- the turn ------------------------------------------------------------------------
+
+    async def process(
+        self, tenant_id: str, request: TurnRequest, render: Renderer, *, debug: bool = False
+    ) -> dict[str, Any]:
+        """Run one turn; with ``debug`` the response also carries ``debug_view`` (never
+        stored, so a replayed response is the same with or without it)."""
+        began = time.perf_counter()
+        key = f"dialog:{tenant_id}:{request.userid}"
+        try:
+            async with self.sessions.hold(key, LOCK_TIMEOUT) as held:
+                raw = held.value
+                state = DialogState.from_json(raw) if raw is not None else None
+                last = state.last if state is not None else None
+                if (
+                    last is not None
+                    and request.inparams.get("inter_idx") is not None
+                    and last["key"] == request.fingerprint
+                ):
+                    replayed: dict[str, Any] = last["response"]
+                    if debug and state is not None:
+                        return {**replayed, "debug": debug_view(state, replayed=True)}
+                    return replayed  # a retry: same answer, the flow does not move again
+                if request.inaction == 8:
+                    state = await self._new_dialog(tenant_id, request)
+                    event = Event(EventKind.START, request=self._request_fields(request))
+                elif state is None:
+                    raise OiapError(Err.NOT_FOUND, f"No live dialog for userid '{request.userid}'.")
+                else:
+                    event = self._event(state, request)
+                ports = _Ports(self, state)
+                try:
+                    result = await step(state, event, ports)
+                except DialogError as exc:
+                    raise OiapError(Err.NOT_FOUND, str(exc)) from exc
+                if ports.first is not None and request.inaction == 8:
+                    state.language = ports.first.language
+                    state.system["language"] = ports.first.language
+                called = request.inparams.get("call_dst_id", state.access_code)
+                outcome = TurnOutcome(result.action, state, called, result.path, result.recognition)
+                response = render(outcome)
+                state.last = {"key": request.fingerprint, "response": response}
+                held.keep(state.to_json(), self.dialog_ttl)
+        except LockTimeout as exc:
+            raise OiapError(Err.DIALOG_BUSY) from exc
+        self._record(request, state, result.action, result, began)
+        if debug:
+            return {**response, "debug": debug_view(state, result.path, result.recognition)}
+        return response
+
+    def _record(
+        self, request: TurnRequest, state: DialogState, action: Action, result: Any, began: float
+    ) -> None:
+        recognition = result.recognition
+        self.recorder.add(
+            TurnRecord(
+                tenant_id=state.tenant_id,
+                call_id=state.userid,
+                calling=state.calling,
+                access_code=state.access_code,
+                at=datetime.now(UTC),
+                inter_idx=state.inter_idx,
+                inaction=request.inaction,
+                input=(request.input or "")[:1024],
+                intent=recognition.intent if recognition else None,
+                score=recognition.score if recognition else None,
+                source=recognition.source if recognition else None,
+                reply=action.text if isinstance(action, Prompt) else "",
+                outaction=_outaction(action),
+                flow_code=state.flow,
+                flow_version=state.versions.get(state.flow, 0),
+                node=result.path[-1] if result.path else None,
+                latency_ms=(time.perf_counter() - began) * 1000.0,
+            )
+        )
+
+    # -- starting and continuing ---------------------------------------------------------
+
+    async def _binding(self, tenant_id: str, access_code: str) -> StoredAccessCode | None:
+        async def read() -> StoredAccessCode | None:
+            async with self.storage.reader() as repos:
+                matches = await repos.bots.list_access_codes(tenant_id, access_code=access_code)
+            return matches[0] if matches else None
+
+        found: StoredAccessCode | None = await self._bindings.get((tenant_id, access_code), read)
+        return found
+
+    async def _new_dialog(self, tenant_id: str, request: TurnRequest) -> DialogState:
+        p = request.inparams
+        access_code = p["call_dst_id"]
+        binding = await self._binding(tenant_id, access_code)
+        if binding is None:
+            raise OiapError(Err.NOT_FOUND, f"Access code '{access_code}' is not bound to a flow.")
+        now = self.now()
+        state = DialogState(
+            tenant_id=tenant_id,
+            userid=request.userid,
+            access_code=access_code,
+            dialog_type=int(binding.binding.dialog_type),
+            calling=p.get("call_sor_id", ""),
+            language="en_US",
+            started_at=now.isoformat(),
+            flow=binding.binding.flow_code,
+        )
+        state.system = {
+            "callingNumber": state.calling,
+            "calledNumber": access_code,
+            "realCalledNumber": p.get("real_callee", ""),
+            "callId": request.userid,
+            "cti_callid": p.get("cti_callid", ""),
+            "tenantId": tenant_id,
+            "callMediaType": p.get("call_media_type", p.get("mediaType", "")),
+            "createTime": now.strftime("%Y%m%d%H%M%S"),
+            "entrance_id": p.get("entrance_id", ""),
+            "suilu_region_id": p.get("suilu_region_id", ""),
+        }
+        return state
+
+    def _request_fields(self, request: TurnRequest) -> dict[str, str]:
+        fields = {k: v for k, v in request.inparams.items() if k != "auth_token"}
+        for name in REQUEST_FIELDS_FROM_EXTPARAMS:
+            if name in request.extparams:
+                fields[name] = request.extparams[name]
+        return fields
+
+    def _event(self, state: DialogState, request: TurnRequest) -> Event:
+        """The engine event a continuing request stands for, once it is known to fit."""
+        fields = self._request_fields(request)
+        text = request.input
+        hangup = text == "hangup" and request.inaction in (9, 11)
+        if state.ended and not hangup:
+            raise OiapError(
+                Err.DIALOG_ORDER, f"The dialog '{state.userid}' has ended (outaction 10)."
+            )
+        if hangup:
+            return Event(EventKind.HANGUP, request=fields)
+        echoed = request.inparams.get("inter_idx")
+        if echoed and echoed != str(state.inter_idx):
+            # A late or duplicated request about an earlier interaction: applying it would
+            # answer a prompt the caller never heard.
+            raise OiapError(
+                Err.DIALOG_ORDER,
+                f"'inter_idx' {echoed} is not the last one returned ({state.inter_idx}).",
+            )
+        follows = {9: (9, 12), 11: (11,), 12: (12,)}.get(request.inaction, ())
+        if state.waiting not in follows:
+            raise OiapError(
+                Err.DIALOG_ORDER,
+                f"'inaction' {request.inaction} does not follow outaction {state.waiting}.",
+            )
+        if state.waiting == 12:
+            return Event(EventKind.QUERY_RESULT, request=fields, extra=dict(request.extparams))
+        if request.inaction == 11:
+            done = request.inparams.get("trans_result") == "0"
+            kind = EventKind.TRANSFER_DONE if done else EventKind.TRANSFER_FAILED
+            return Event(kind, request=fields)
+        value = text or ""
+        if value in SPECIAL_INPUTS:
+            return Event(SPECIAL_INPUTS[value], value, request=fields)
+        if request.inparams.get("flow_result_type") == "2":
+            return Event(EventKind.DIGITS, value, request=fields)
+        if request.inparams.get("flow_result_type") == "3" and not value:
+            return Event(EventKind.PLAYOVER, request=fields)
+        return Event(EventKind.TEXT, value, request=fields)
+
+    # -- what the engine asks of the outside world ---------------------------------------
+
+    async def routed_version(self, tenant_id: str, code: str, calling: str) -> int | None:
+        async def read() -> list[VersionRouting]:
+            async with self.storage.reader() as repos:
+                return [v.routing for v in await repos.bots.list_versions(tenant_id, code)]
+
+        routing: list[VersionRouting] = await self._routing.get((tenant_id, code), read)
+        return select_version(routing, calling)
+
+    async def release(self, tenant_id: str, code: str, version: int) -> FlowRelease | None:
+        return await self.releases.get(self.storage.reader, tenant_id, code, version)
+
+    async def exception_flow_code(self, tenant_id: str) -> str | None:
+        async def read() -> str | None:
+            async with self.storage.reader() as repos:
+                for stored in await repos.bots.list_flows(tenant_id):
+                    if stored.flow.scenario is Scenario.ERROR and stored.latest_version:
+                        return stored.flow.code
+            return None
+
+        code: str | None = await self._exception_flows.get(tenant_id, read)
+        return code
+
+
+class _Ports:
+    """The engine's view of the outside world for one dialog."""
+
+    def __init__(self, service: DialogService, state: DialogState) -> None:
+        self.service = service
+        self.state = state
+        self.first: FlowRelease | None = None
+
+    async def flow(self, code: str, version: int | None) -> FlowRelease | None:
+        s = self.service
+        tenant = self.state.tenant_id
+        if version is None:
+            version = await s.routed_version(tenant, code, self.state.calling)
+            if version is None:
+                return None
+        release = await s.release(tenant, code, version)
+        if self.first is None:
+            self.first = release
+        return release
+
+    async def exception_flow(self) -> FlowRelease | None:
+        code = await self.service.exception_flow_code(self.state.tenant_id)
+        if code is None:
+            return None
+        return await self.flow(code, self.state.versions.get(code))
+
+    async def call_interface(self, call: InterfaceCall) -> InterfaceAnswer:
+        return await self.service.caller.call(call)
+
+    def now(self) -> datetime:
+        return self.service.now()
+
+
+def debug_view(
+    state: DialogState,
+    path: tuple[str, ...] = (),
+    recognition: Recognition | None = None,
+    *,
+    replayed: bool = False,
+) -> dict[str, Any]:
+    """Where a turn went and what the dialog holds after it, for bot authors (``oiap chat
+    --debug``, ``oiap bot test``). Only the tenant that owns the dialog ever sees it."""
+    return {
+        "flow": state.flow,
+        "version": state.versions.get(state.flow),
+        "path": list(path),
+        "node": state.node,
+        "recognition": None
+        if recognition is None
+        else {
+            "intent": recognition.intent,
+            "score": round(recognition.score, 4),
+            "source": recognition.source,
+        },
+        "variables": {
+            **{name: dict(values) for name, values in state.variables.items()},
+            "SYS": dict(state.system),
+        },
+        "counters": {
+            "timeouts": state.timeouts,
+            "nomatches": state.nomatches,
+            "errors": state.errors,
+            "menu_failures": state.menu_failures,
+        },
+        "replayed": replayed,
+    }
+
+
+def _outaction(action: Action) -> int:
+    if isinstance(action, Prompt):
+        return 9
+    if isinstance(action, Release):
+        return 10
+    return 11 if isinstance(action, Transfer) else 12

@@ -1,0 +1,131 @@
+"""Unlocking the hosted dialog page: an end user's activation code or one-time code (§9).
+
+A wrong code counts against the client address that sent it, per application for
+activation codes and per project for one-time codes; ``CODE_ATTEMPTS`` wrong codes in a row
+lock that address out for ``CODE_LOCK_SECONDS``, even for a right code. The counters live
+in the session store, so every worker sharing Redis counts together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from oiap.domain.projects import Project
+from oiap.errors import MetaStudioError, MsErr, invalid_parameter
+from oiap.services import dialog_codes
+from oiap.services.ports import SessionStore, Storage
+
+CODE_ATTEMPTS = 5
+"""Wrong codes in a row from one address; the last of them locks it out."""
+CODE_LOCK_SECONDS = 600.0
+"""How long a lock-out lasts, and how long a run of wrong codes is remembered."""
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """What a redeemed code opens: a dialog, the application answering in it."""
+
+    project: Project
+    room_id: str
+    robot_id: str
+    active_code_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Kind:
+    wrong: MsErr
+    locked: MsErr
+    name: str
+
+
+_ACTIVE = _Kind(MsErr.ACTIVE_CODE_NOT_FOUND, MsErr.ACTIVE_CODE_LOCKED, "active")
+_ONCE = _Kind(MsErr.ONCE_CODE_INVALID, MsErr.ONCE_CODE_LOCKED, "once")
+
+
+def _keys(kind: _Kind, scope: str, client: str) -> tuple[str, str]:
+    who = hashlib.sha256(f"{scope}\n{client}".encode()).hexdigest()
+    return f"ms:codefail:{kind.name}:{who}", f"ms:codelock:{kind.name}:{who}"
+
+
+class _Attempts:
+    """The wrong-code counter of one client address for one application or project."""
+
+    def __init__(self, sessions: SessionStore, kind: _Kind, scope: str, client: str) -> None:
+        self.sessions = sessions
+        self.kind = kind
+        self.failures_key, self.lock_key = _keys(kind, scope, client)
+
+    async def refuse_if_locked(self) -> None:
+        if await self.sessions.get(self.lock_key) is not None:
+            minutes = round(CODE_LOCK_SECONDS / 60)
+            raise MetaStudioError(self.kind.locked, f"Try again in up to {minutes} minutes.")
+
+    async def wrong(self, detail: str) -> MetaStudioError:
+        failures = await self.sessions.incr(self.failures_key, CODE_LOCK_SECONDS)
+        if failures < CODE_ATTEMPTS:
+            return MetaStudioError(self.kind.wrong, detail)
+        await self.sessions.set(self.lock_key, b"1", CODE_LOCK_SECONDS)
+        await self.sessions.delete(self.failures_key)
+        minutes = round(CODE_LOCK_SECONDS / 60)
+        return MetaStudioError(self.kind.locked, f"Too many wrong codes; wait {minutes} minutes.")
+
+    async def right(self) -> None:
+        await self.sessions.delete(self.failures_key)
+
+
+async def _project(storage: Storage, project_id: str, robot_id: str) -> Project:
+    async with storage.reader() as repos:
+        project = await repos.projects.get(project_id)
+    if project is None:
+        raise MetaStudioError(MsErr.ROBOT_NOT_FOUND, f"'robot_id' {robot_id}.")
+    return project
+
+
+async def redeem_active_code(
+    storage: Storage,
+    sessions: SessionStore,
+    project_id: str,
+    robot_id: str,
+    value: str,
+    client: str,
+    now: datetime | None = None,
+) -> PageEntry:
+    """The dialog an activation code opens; codes are read without regard to case."""
+    attempts = _Attempts(sessions, _ACTIVE, f"{project_id}\n{robot_id}", client)
+    await attempts.refuse_if_locked()
+    project = await _project(storage, project_id, robot_id)
+    async with storage.reader() as repos:
+        code = await repos.active_codes.find(project_id, robot_id, value.strip().upper())
+        if code is not None:
+            await dialog_codes.robot_for_page(repos, project_id, code.room_id, robot_id)
+    if code is None:
+        raise await attempts.wrong("No such activation code for this application.")
+    if code.expired(now or datetime.now(UTC)):
+        raise MetaStudioError(MsErr.ACTIVE_CODE_EXPIRED)
+    await attempts.right()
+    return PageEntry(project, code.room_id, robot_id, code.active_code_id)
+
+
+async def redeem_once_code(
+    storage: Storage,
+    sessions: SessionStore,
+    project_id: str,
+    room_id: str | None,
+    robot_id: str,
+    value: str,
+    client: str,
+) -> PageEntry:
+    """The dialog a one-time code opens (the page URL names it); the code is used up."""
+    if room_id is None:
+        raise invalid_parameter("room_id", "is needed with a one-time code")
+    attempts = _Attempts(sessions, _ONCE, project_id, client)
+    await attempts.refuse_if_locked()
+    project = await _project(storage, project_id, robot_id)
+    async with storage.reader() as repos:
+        await dialog_codes.robot_for_page(repos, project_id, room_id, robot_id)
+    if not await dialog_codes.redeem_once_code(sessions, project_id, value.strip().lower()):
+        raise await attempts.wrong("The code is wrong, expired or already used.")
+    await attempts.right()
+    return PageEntry(project, room_id, robot_id)

@@ -1,0 +1,226 @@
+"""``oiap chat``: a caller at the terminal, against a real ``oiap serve --demo`` or in process."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import harness
+import httpx
+import pytest
+
+EXAMPLE = harness.REPO / "examples" / "bank-hotline"
+PROCESS = "/oifde/rest/crs/process"
+
+
+@dataclass
+class Demo:
+    server: harness.Server
+    env: dict[str, str]
+    secret: str
+
+    def token(self, tenant: str, secret: str) -> str:
+        reply = httpx.post(
+            self.server.url + "/oifde/rest/api/gettoken",
+            json={"appKey": tenant, "appSecret": secret},
+            timeout=10,
+        )
+        assert reply.status_code == 200, reply.text
+        token: str = reply.json()["authToken"]
+        return token
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    tmp = tmp_path_factory.mktemp("chat")
+    env = harness.oiap_env(database_url=f"sqlite:///{tmp / 'oiap.db'}")
+    log = tmp / "server.log"
+    with harness.Server(env, "--demo", log=log) as server:
+        secret = re.findall(r"appSecret:\s+(\S+)", log.read_text())[-1]
+        yield Demo(server, env, secret)
+
+
+def chat(*args: str, stdin: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "oiap.cli", "chat", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=harness.REPO,
+    )
+
+
+def _with_secret(demo: Demo) -> dict[str, str]:
+    return {**demo.env, "OIAP_APP_SECRET": demo.secret}
+
+
+def test_a_caller_checks_a_balance_and_says_goodbye(demo: Demo) -> None:
+    result = chat(
+        "4001",
+        "--url",
+        demo.server.url,
+        "--debug",
+        stdin="#1\n#12345678#\ngoodbye\n",
+        env=_with_secret(demo),
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "bot: Welcome to Example Bank" in out
+    assert "[play, playover sent]" in out
+    assert "bot: For your balance press 1." in out and "[dtmf, up to 1 key, timeout 8 s]" in out
+    assert "you> #12345678#" in out
+    # The demo's stand-in core-banking system answered the business interface.
+    assert "Your available balance on account ending 5678 is 14240.82 dollars." in out
+    assert "path: lookup > say_balance" in out
+    assert '"accountNumber": "12345678"' in out
+    assert "recognised: goodbye" in out
+    assert out.rstrip().endswith("path: end")
+    assert "release (reason 0: normal)" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_a_transfer_is_answered_and_the_call_closed(demo: Demo) -> None:
+    result = chat(
+        "4001",
+        "--url",
+        demo.server.url,
+        stdin="/ok\n#1a\n#0\nhello\n/ok\n",
+        env=_with_secret(demo),
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "! /ok answers a transfer or query; the bot is waiting at a prompt" in out
+    assert "! '#1a': after '#' only keys 0-9, * and # may follow" in out
+    assert "bot: ~ transfer to 700 (trans_type 1, data 'bank-hotline')" in out
+    assert "answer /ok when the transfer succeeds" in out
+    assert "! the bot transfers the call: answer /ok or /fail, not hello" in out
+    assert "bot: ~ release (reason 0: normal)\nbot: ~ release again, for the closing hangup" in out
+
+
+def test_the_end_of_input_hangs_up_a_chat_channel_call(demo: Demo) -> None:
+    result = chat("4002", "--url", demo.server.url, stdin="", env=_with_secret(demo))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(end of input: hanging up)\nbot: ~ release (reason 0: normal)" in result.stdout
+
+
+def test_what_keeps_a_call_from_starting_is_said_plainly(demo: Demo) -> None:
+    cases = [
+        (("--secret", "wrong"), "error: no token for tenant 'demo'"),
+        ((), "error: give the tenant's appSecret with --secret or OIAP_APP_SECRET"),
+        (("--url", f"http://127.0.0.1:{harness.free_port()}", "--secret", "x"), "cannot reach"),
+    ]
+    for args, message in cases:
+        result = chat("4001", "--url", demo.server.url, *args, stdin="", env=demo.env)
+        assert result.returncode == 1
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+    unbound = chat("4999", "--url", demo.server.url, stdin="", env=_with_secret(demo))
+    assert unbound.returncode == 1
+    assert "Access code '4999' is not bound to a flow" in unbound.stdout
+
+
+def test_a_bot_folder_runs_in_process_with_stubbed_interfaces(tmp_path: Path) -> None:
+    stubs = tmp_path / "stubs.yaml"
+    stubs.write_text(
+        "accountBalance:\n  json: {result: {availableBalance: '99.99', accountSuffix: '4321'}}\n"
+    )
+    result = chat(
+        "4001",
+        "--local",
+        str(EXAMPLE),
+        "--stubs",
+        str(stubs),
+        "--at",
+        "2025-03-08T11:00:00-05:00",
+        stdin="#1\n#87654321#\n/hangup\n",
+        env=harness.oiap_env(),
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "Our agents are available weekdays from 8 am to 8 pm" in out  # a Saturday
+    assert "ending 4321 is 99.99 dollars" in out
+    assert out.rstrip().endswith("bot: ~ release (reason 0: normal)")
+
+
+def test_local_mode_refuses_stubs_for_interfaces_the_bot_lacks(tmp_path: Path) -> None:
+    stubs = tmp_path / "stubs.yaml"
+    stubs.write_text("noSuchInterface: {status: 500}\n")
+    result = chat(
+        "4001", "--local", str(EXAMPLE), "--stubs", str(stubs), stdin="", env=harness.oiap_env()
+    )
+    assert result.returncode == 1
+    assert "the bot has no interface 'noSuchInterface' to stub" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- the debug channel behind --debug ---------------------------------------------------------
+
+
+def _process(demo: Demo, body: dict[str, Any], *, debug: bool) -> dict[str, Any]:
+    headers = {"X-OIAP-Debug": "1"} if debug else {}
+    reply = httpx.post(demo.server.url + PROCESS, json=body, headers=headers, timeout=10)
+    answer: dict[str, Any] = reply.json()
+    return answer
+
+
+def test_the_debug_object_comes_only_on_request_and_only_to_the_owner(demo: Demo) -> None:
+    token = demo.token("demo", demo.secret)
+    start = {
+        "userid": "debug-1",
+        "inaction": 8,
+        "inparams": {
+            "call_id": "debug-1",
+            "call_sor_id": "555",
+            "call_dst_id": "4001",
+            "auth_token": token,
+        },
+    }
+    plain = _process(demo, start, debug=False)
+    assert set(plain) == {"ret", "userid", "outaction", "outparams"}
+    # The demo bot keeps opening hours on the wall clock: out of hours the welcome goes on.
+    assert plain["outparams"]["prompt_text"].startswith("Welcome to Example Bank.")
+
+    playover = {
+        "userid": "debug-1",
+        "inaction": 9,
+        "inparams": {
+            "call_id": "debug-1",
+            "call_dst_id": "4001",
+            "flow_result_type": "3",
+            "input": "playover",
+            "inter_idx": plain["outparams"]["inter_idx"],
+            "auth_token": token,
+        },
+    }
+    debugged = _process(demo, playover, debug=True)
+    debug = debugged.pop("debug")
+    assert debug["path"] == ["menu"] and debug["node"] == "menu"
+    assert debug["flow"] == "hotline" and debug["version"] == 1
+    assert debug["variables"]["FLOW"] == {
+        "accountNumber": None,
+        "balance": None,
+        "accountSuffix": None,
+    }
+    assert debug["variables"]["SYS"]["callingNumber"] == "555"
+    assert debug["replayed"] is False
+    # A retry is answered from the stored response: the same, with or without debug.
+    assert _process(demo, playover, debug=False) == debugged
+    assert _process(demo, playover, debug=True)["debug"]["replayed"] is True
+
+    other = harness.cli_json("tenant", "create", "Other bank", env=demo.env)
+    foreign = {
+        **playover,
+        "inparams": {
+            **playover["inparams"],
+            "auth_token": demo.token(other["tenantId"], other["appSecret"]),
+        },
+    }
+    refused = _process(demo, foreign, debug=True)
+    assert refused["ret"] != 0 and "debug" not in refused
