@@ -99,10 +99,14 @@ def fit_with_unknown(
 
     # Start from the plain temperature and an unknown logit at the median top score.
     start_u = float(np.median(z.max(axis=1))) / start_t
+    # Bounded: with a handful of held-out examples the likelihood can be flat, and an
+    # unbounded search walked the temperature off to overflow.
+    low, high = np.log(1e-3), np.log(1e3)
     result = minimize(
         nll,
-        np.array([np.log(start_t), start_u]),
+        np.array([np.clip(np.log(start_t), low, high), np.clip(start_u, -1e3, 1e3)]),
         method="Nelder-Mead",
+        bounds=[(low, high), (-1e3, 1e3)],
         options={"xatol": 1e-4, "fatol": 1e-7, "maxiter": 2000},
     )
     return float(np.exp(result.x[0])), float(result.x[1])

@@ -60,6 +60,9 @@ class TurnRequest:
     inaction: int
     inparams: Mapping[str, str]
     extparams: Mapping[str, str] = field(default_factory=dict)
+    literal: bool = False
+    """The input is what a chat user typed: "hangup" or "timeout" are words, not events (the
+    OIAP wire reserves them; a chat front end has its own way to end or time out)."""
 
     @property
     def input(self) -> str | None:
@@ -337,7 +340,7 @@ class DialogService:
         """The engine event a continuing request stands for, once it is known to fit."""
         fields = self._request_fields(request)
         text = request.input
-        hangup = text == "hangup" and request.inaction in (9, 11)
+        hangup = text == "hangup" and request.inaction in (9, 11) and not request.literal
         if state.ended and not hangup:
             raise OiapError(
                 Err.DIALOG_ORDER, f"The dialog '{state.userid}' has ended (outaction 10)."
@@ -365,7 +368,7 @@ class DialogService:
             kind = EventKind.TRANSFER_DONE if done else EventKind.TRANSFER_FAILED
             return Event(kind, request=fields)
         value = text or ""
-        if value in SPECIAL_INPUTS:
+        if value in SPECIAL_INPUTS and not request.literal:
             return Event(SPECIAL_INPUTS[value], value, request=fields)
         if request.inparams.get("flow_result_type") == "2":
             return Event(EventKind.DIGITS, value, request=fields)

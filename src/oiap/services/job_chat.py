@@ -122,11 +122,15 @@ class _Dialog:
         self.job = job
         self.access_code = access_code
 
-    async def send(self, inaction: int, **inparams: str) -> dict[str, Any]:
+    async def send(
+        self, inaction: int, *, literal: bool = False, **inparams: str
+    ) -> dict[str, Any]:
         params = {"call_id": self.job.job_id, **inparams}
         if self.access_code:
             params["call_dst_id"] = self.access_code
-        request = TurnRequest(userid=self.job.job_id, inaction=inaction, inparams=params)
+        request = TurnRequest(
+            userid=self.job.job_id, inaction=inaction, inparams=params, literal=literal
+        )
         try:
             return await self.dialogs.process(self.tenant_id, request, describe)
         except OiapError as exc:
@@ -137,7 +141,7 @@ class _Dialog:
         return await self.send(8, call_sor_id=calling)
 
     async def say(self, text: str) -> dict[str, Any]:
-        return await self.send(9, flow_result_type="1", input=text)
+        return await self.send(9, literal=True, flow_result_type="1", input=text)
 
     async def hang_up(self) -> dict[str, Any]:
         return await self.send(9, flow_result_type="3", input="hangup")

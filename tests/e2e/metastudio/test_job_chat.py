@@ -100,6 +100,23 @@ def test_a_spoken_goodbye_ends_the_job(bank: BankProject) -> None:
     assert again.job_id != user.job_id
 
 
+def test_typed_words_are_never_taken_for_call_events(bank: BankProject) -> None:
+    # On the OIAP wire "hangup" or "timeout" as input are events of the IVR; a chat user who
+    # types them has said a word, and the dialog goes on (ending is the "hangup" flag).
+    project = bank.project
+    room_id = new_room(project.client(), "words-room", 1)
+    user = EndUser.of(start(project, room_id, bank.robot("words-chat")))
+    user.open()
+    user.say("9")
+    answer = user.say("playover")  # a word the bot does not understand: asked again
+    assert texts(answer)[0].startswith("Sorry, I didn't catch that.")
+    assert answer["dialog_end"] is None and answer["expects"] == "text"
+    # Typed, "hangup" is understood as the goodbye intent: the bot says goodbye, then ends.
+    bye = user.say("hangup")
+    assert len(bye["messages"]) == 1 and "Goodbye" in bye["messages"][0]["text"]
+    assert bye["dialog_end"] == {"kind": "release", "reason": "0"}
+
+
 def test_the_first_turn_may_carry_text_and_an_empty_turn_repeats(bank: BankProject) -> None:
     project = bank.project
     room_id = new_room(project.client(), "eager-room", 1)
