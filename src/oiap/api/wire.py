@@ -77,9 +77,36 @@ def request_schema(model: type[BaseModel]) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
+            "content": {"application/json": {"schema": _inlined(model.model_json_schema())}},
         }
     }
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its ``$defs`` written in place of their references.
+
+    Pydantic refers to nested models as ``#/$defs/Name``, a pointer into the schema's own
+    root; placed inside openapi.json that pointer resolves against the whole document, where
+    there is no ``$defs``, and client generators and the docs page cannot read the body.
+    """
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [resolve(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name in seen:  # a model that contains itself: stop at an open object
+                return {"type": "object"}
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return resolve({**definitions[name], **siblings}, (*seen, name))
+        return {key: resolve(value, seen) for key, value in node.items()}
+
+    result: dict[str, Any] = resolve(schema, ())
+    return result
 
 
 class BodyLimit:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from oiap.api.oiap.auth import authorize
 from oiap.api.oiap.dialog_wire import error_body, parse_request, render, side_response
 from oiap.api.platform import platform_of
-from oiap.api.wire import MalformedBody, read_json_object
+from oiap.api.wire import MalformedBody, read_json_object, request_schema
 from oiap.domain.tenants import PrincipalKind
 from oiap.errors import Err, OiapError
 
@@ -43,12 +43,7 @@ class DialogResponse(BaseModel):
     outparams: dict[str, str]
 
 
-_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": DialogRequest.model_json_schema()}},
-    }
-}
+_DOC: dict[str, Any] = request_schema(DialogRequest)
 
 
 async def _process(request: Request) -> JSONResponse:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from oiap.api.oiap.auth import authorize
 from oiap.api.platform import platform_of
-from oiap.api.wire import MalformedBody, first_problem, read_json_object
+from oiap.api.wire import MalformedBody, first_problem, read_json_object, request_schema
 from oiap.errors import Err, OiapError
 from oiap.services.dialog_records import latest_call
 
@@ -65,12 +65,7 @@ def _failure(error: OiapError) -> JSONResponse:
 @router.post(
     "/oifde/rest/api/queryHistory",
     response_model=HistoryResponse,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": HistoryQuery.model_json_schema()}},
-        }
-    },
+    openapi_extra=request_schema(HistoryQuery),
     summary="Interaction records of a caller's latest call",
 )
 async def query_history(request: Request) -> JSONResponse:
