@@ -10,17 +10,19 @@ single linear scorer (so predicting costs the same whatever the number of heads)
   sum measured clearly better than either, or than one model on everything.
 
 Calibration: a fifth of each intent's examples is held out, a probe of every head is trained
-without them (in parallel with the final heads), each head's held-out scores get a softmax
-temperature by negative log-likelihood, and the sum of the tempered scores one final
-temperature. Every setting below is a generic default; none was fitted to a benchmark's test
-set (see docs/nlu.md).
+without them (for large sets in a child process, beside the final heads: see
+:mod:`oiap.nlu.probe`), each head's held-out scores get a softmax temperature by negative
+log-likelihood, and the sum of the tempered scores one final temperature. Every setting
+below is a generic default; none was fitted to a benchmark's test set (see docs/nlu.md).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from oiap.nlu.classifier import LinearScorer
 from oiap.nlu.features import NgramFeaturizer
 from oiap.nlu.intents import UNKNOWN_INTENT, IntentSpec
 from oiap.nlu.model import DEFAULT_THRESHOLD, IntentModel
+from oiap.nlu.probe import probe_in_subprocess
 from oiap.nlu.text import normalize
 
 BACKENDS = ("default", "embed")
@@ -56,6 +59,14 @@ SVM_EMBED_LAYERS = (4, 5, 6)
 SVM_EMBED_NORM = 2.0
 # Share of out-of-scope turns the calibration assumes (see calibration.fit_with_unknown).
 OUT_OF_SCOPE_SHARE = 0.1
+# From this many examples the calibration probes train in a second process, beside the
+# final heads; below it training takes well under a second and stays in this thread.
+PARALLEL_MIN_EXAMPLES = 3000
+# liblinear draws from one random generator per process: two fits at once (two bots
+# published together) would interleave their draws and depend on timing.
+_LIBLINEAR = threading.Lock()
+
+log = logging.getLogger("oiap.nlu")
 
 Array = npt.NDArray[np.float32]
 
@@ -103,7 +114,7 @@ def _fit_svm(x: csr_matrix, y: npt.NDArray[np.intp]) -> _Linear:
         class_weight="balanced",
         random_state=0,
     )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _LIBLINEAR:
         warnings.simplefilter("ignore")  # liblinear convergence chatter on tiny data
         model.fit(x, y)
     return _as_linear(model)
@@ -156,6 +167,20 @@ def _svm_embed_scale(dimension: int, hidden: int) -> Array:
     return scale
 
 
+def probe_scores(
+    fits: Sequence[Callable[[Any, npt.NDArray[np.intp]], _Linear]],
+    fit_inputs: Sequence[Any],
+    y_fit: npt.NDArray[np.intp],
+    held_inputs: Sequence[Any],
+) -> list[Array]:
+    """Held-out scores of each head fitted without the held-out rows (only the scores
+    travel back from a probe process, not its weights)."""
+    return [
+        fit(x, y_fit).scores(held)
+        for fit, x, held in zip(fits, fit_inputs, held_inputs, strict=True)
+    ]
+
+
 def _fit_heads(
     heads: Sequence[_Head], y: npt.NDArray[np.intp], n_classes: int, seed: int
 ) -> tuple[list[_Linear], list[float], float, float | None]:
@@ -163,20 +188,29 @@ def _fit_heads(
     tempered sum (``None`` when too few examples to hold any out)."""
     fit_rows, held_rows = _held_out_split(y, seed)
     calibrate = len(held_rows) > 0 and len(np.unique(y[fit_rows])) == n_classes
-    # The probes (fitted without the held-out rows) and the final heads are independent;
-    # liblinear and BLAS release the GIL, so on two cores they train side by side.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        finals = [pool.submit(h.fit, h.inputs, y) for h in heads]
-        probes: list[Future[_Linear]] = []
-        if calibrate:
-            probes = [pool.submit(h.fit, h.inputs[fit_rows], y[fit_rows]) for h in heads]
-        fitted = [f.result() for f in finals]
-        if not probes:
-            return fitted, [h.default_temperature for h in heads], 1.0, None
-        labels = y[held_rows]
-        held_scores = [
-            p.result().scores(h.inputs[held_rows]) for p, h in zip(probes, heads, strict=True)
-        ]
+    if not calibrate:
+        fitted = [h.fit(h.inputs, y) for h in heads]
+        return fitted, [h.default_temperature for h in heads], 1.0, None
+    probe = (
+        [h.fit for h in heads],
+        [h.inputs[fit_rows] for h in heads],
+        y[fit_rows],
+        [h.inputs[held_rows] for h in heads],
+    )
+    held_scores: list[Array] | None = None
+    if len(y) >= PARALLEL_MIN_EXAMPLES:
+        # The probes train in a process of their own beside the final heads: liblinear's
+        # random generator is one per process, so in two threads the fits would interleave
+        # their draws and the model would depend on timing.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            probing = pool.submit(probe_in_subprocess, probe)
+            fitted = [h.fit(h.inputs, y) for h in heads]
+            held_scores = probing.result()
+    else:
+        fitted = [h.fit(h.inputs, y) for h in heads]
+    if held_scores is None:
+        held_scores = probe_scores(*probe)
+    labels = y[held_rows]
     temperatures = [fit_temperature(s, labels) for s in held_scores]
     combined = np.asarray(
         sum(s / t for s, t in zip(held_scores, temperatures, strict=True)), dtype=np.float32

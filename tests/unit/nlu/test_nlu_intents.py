@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from nlu_corpus import BANKING
 
 from oiap.nlu import UNKNOWN_INTENT, IntentModel, IntentSpec, train
+from oiap.nlu.features import NgramFeaturizer
+from oiap.nlu.probe import probe_in_subprocess
+from oiap.nlu.training import PARALLEL_MIN_EXAMPLES, _fit_svm, probe_scores
 
 
 @pytest.mark.parametrize(
@@ -127,3 +131,43 @@ def test_training_is_deterministic() -> None:
     first = train(BANKING).predict("send money to bob", threshold=0.0)
     second = train(BANKING).predict("send money to bob", threshold=0.0)
     assert first == second
+
+
+def _many_examples(intents: int, per_intent: int) -> list[IntentSpec]:
+    """Intents of made-up words (a seeded draw), enough for the probes' child process."""
+    rng = np.random.default_rng(7)
+    shared = [f"w{i}" for i in range(300)]
+    specs = []
+    for k in range(intents):
+        own = [f"i{k}x{j}" for j in range(8)]
+        examples = tuple(
+            " ".join(rng.choice(own, 2).tolist() + rng.choice(shared, 4).tolist())
+            for _ in range(per_intent)
+        )
+        specs.append(IntentSpec(f"intent_{k}", examples))
+    return specs
+
+
+def test_large_training_is_repeatable() -> None:
+    # From PARALLEL_MIN_EXAMPLES on, the calibration probes train in a child process while
+    # the final model trains here; the result must not depend on which finishes first.
+    intents = _many_examples(30, PARALLEL_MIN_EXAMPLES // 30 + 1)
+    first, second = train(intents), train(intents)
+    assert np.array_equal(first.scorer.sparse_weights, second.scorer.sparse_weights)
+    assert first.scorer.temperature == second.scorer.temperature
+    assert first.scorer.unknown_logit == second.scorer.unknown_logit
+    assert first.predict("i3x1 i3x5 w17") == second.predict("i3x1 i3x5 w17")
+    assert first.predict("i3x1 i3x5 w17").intent == "intent_3"
+
+
+def test_probes_in_a_child_process_score_as_here() -> None:
+    intents = _many_examples(5, 40)
+    texts = [e for i in intents for e in i.examples]
+    y = np.repeat(np.arange(5), 40)
+    _, x = NgramFeaturizer.fit_matrix(texts)
+    fit_rows, held_rows = np.arange(0, 200, 2), np.arange(1, 200, 2)
+    probe = ([_fit_svm], [x[fit_rows]], y[fit_rows], [x[held_rows]])
+    child = probe_in_subprocess(probe)
+    assert child is not None
+    here = probe_scores(*probe)
+    assert len(child) == 1 and np.array_equal(child[0], here[0])
