@@ -60,7 +60,6 @@ def test_no_generated_request_gets_a_server_error(
                 timeout=900,
             )
     tail = run.stdout[-6000:] + run.stderr[-2000:]
-    print(tail)
     assert run.returncode == 0, tail
     assert "passed" in run.stdout
     assert "Traceback" not in log.read_text(), log.read_text()[-4000:]
