@@ -118,6 +118,18 @@ def cli_json(*args: str, env: dict[str, str]) -> Any:
     return json.loads(run_cli(*args, "--json", env=env).stdout)
 
 
+def token(url: str, app_key: str, app_secret: str) -> str:
+    """An ``authToken`` from ``gettoken``, as a client obtains one."""
+    reply = httpx.post(
+        url + "/oifde/rest/api/gettoken",
+        json={"appKey": app_key, "appSecret": app_secret},
+        timeout=10,
+    )
+    assert reply.status_code == 200, reply.text
+    value: str = reply.json()["authToken"]
+    return value
+
+
 class Server:
     """``oiap serve`` in a subprocess on a free loopback port."""
 

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import harness
-import httpx
 import pytest
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
@@ -34,9 +33,7 @@ def test_no_generated_request_gets_a_server_error(
         )
         log = tmp / "server.log"
         with harness.Server(env, log=log) as server:
-            credentials = {"appKey": tenant["appKey"], "appSecret": tenant["appSecret"]}
-            got = httpx.post(server.url + "/oifde/rest/api/gettoken", json=credentials)
-            token = got.json()["authToken"]
+            token = harness.token(server.url, tenant["appKey"], tenant["appSecret"])
             run = subprocess.run(
                 [
                     str(SCHEMATHESIS),

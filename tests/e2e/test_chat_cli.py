@@ -25,14 +25,7 @@ class Demo:
     secret: str
 
     def token(self, tenant: str, secret: str) -> str:
-        reply = httpx.post(
-            self.server.url + "/oifde/rest/api/gettoken",
-            json={"appKey": tenant, "appSecret": secret},
-            timeout=10,
-        )
-        assert reply.status_code == 200, reply.text
-        token: str = reply.json()["authToken"]
-        return token
+        return harness.token(self.server.url, tenant, secret)
 
 
 @pytest.fixture(scope="module")

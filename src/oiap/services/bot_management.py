@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, NoReturn, TypeVar
+from typing import Generic, NoReturn, Protocol, TypeVar
 
 from oiap.domain.bot_definition import interface_problems
 from oiap.domain.bots import DomainSpec
@@ -66,6 +66,24 @@ def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
         raise parameter_error("page_size", f"must be 1-{PAGE_SIZE_MAX}")
     start = (number - 1) * size
     return Page(len(items), number, size, list(items[start : start + size]))
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+
+def _named(items: Iterable[N], name: str) -> N | None:
+    return next((item for item in items if item.name == name), None)
+
+
+def _existing(found: T | None, noun: str, name: str) -> T:
+    if found is None:
+        raise OiapError(Err.NOT_FOUND, f"No {noun} {name!r}.")
+    return found
 
 
 # -- who uses what --------------------------------------------------------------------
@@ -125,9 +143,7 @@ async def _domains(repos: Repositories, tenant_id: str) -> list[StoredDomain]:
 
 async def _domain(repos: Repositories, tenant_id: str, name: str) -> StoredDomain:
     found = next((d for d in await _domains(repos, tenant_id) if d.spec.name == name), None)
-    if found is None:
-        raise OiapError(Err.NOT_FOUND, f"No domain {name!r}.")
-    return found
+    return _existing(found, "domain", name)
 
 
 def _check_domain(spec: DomainSpec) -> None:
@@ -194,10 +210,7 @@ async def _detail(repos: Repositories, tenant_id: str, stored: StoredFlow) -> Fl
 
 
 async def _stored_flow(repos: Repositories, tenant_id: str, code: str) -> StoredFlow:
-    stored = await repos.bots.get_flow(tenant_id, code)
-    if stored is None:
-        raise OiapError(Err.NOT_FOUND, f"No flow {code!r}.")
-    return stored
+    return _existing(await repos.bots.get_flow(tenant_id, code), "flow", code)
 
 
 async def list_flows(storage: Storage, tenant_id: str, number: int, size: int) -> Page[FlowDetail]:
@@ -373,7 +386,7 @@ async def _variable_users(repos: Repositories, tenant_id: str, name: str) -> lis
 
 
 async def _variable(repos: Repositories, tenant_id: str, name: str) -> Variable | None:
-    return next((v for v in await repos.bots.list_variables(tenant_id) if v.name == name), None)
+    return _named(await repos.bots.list_variables(tenant_id), name)
 
 
 async def list_variables(
@@ -385,10 +398,7 @@ async def list_variables(
 
 async def get_variable(storage: Storage, tenant_id: str, name: str) -> Variable:
     async with storage.reader() as repos:
-        found = await _variable(repos, tenant_id, name)
-    if found is None:
-        raise OiapError(Err.NOT_FOUND, f"No variable {name!r}.")
-    return found
+        return _existing(await _variable(repos, tenant_id, name), "variable", name)
 
 
 async def put_variable(
@@ -411,8 +421,7 @@ async def put_variable(
 async def delete_variable(storage: Storage, tenant_id: str, name: str) -> None:
     """Refused (20000004) while a flow or a template uses the variable."""
     async with storage.transaction() as repos:
-        if await _variable(repos, tenant_id, name) is None:
-            raise OiapError(Err.NOT_FOUND, f"No variable {name!r}.")
+        _existing(await _variable(repos, tenant_id, name), "variable", name)
         _refuse_if_used(
             Err.VARIABLE_REFERENCED,
             f"Variable {name!r}",
@@ -425,7 +434,7 @@ async def delete_variable(storage: Storage, tenant_id: str, name: str) -> None:
 
 
 async def _template(repos: Repositories, tenant_id: str, name: str) -> Template | None:
-    return next((t for t in await repos.bots.list_templates(tenant_id) if t.name == name), None)
+    return _named(await repos.bots.list_templates(tenant_id), name)
 
 
 async def list_templates(
@@ -437,10 +446,7 @@ async def list_templates(
 
 async def get_template(storage: Storage, tenant_id: str, name: str) -> Template:
     async with storage.reader() as repos:
-        found = await _template(repos, tenant_id, name)
-    if found is None:
-        raise OiapError(Err.NOT_FOUND, f"No template {name!r}.")
-    return found
+        return _existing(await _template(repos, tenant_id, name), "template", name)
 
 
 async def put_template(
@@ -463,8 +469,7 @@ async def put_template(
 async def delete_template(storage: Storage, tenant_id: str, name: str) -> None:
     """Refused (20000003) while a flow replies with the template."""
     async with storage.transaction() as repos:
-        if await _template(repos, tenant_id, name) is None:
-            raise OiapError(Err.NOT_FOUND, f"No template {name!r}.")
+        _existing(await _template(repos, tenant_id, name), "template", name)
         users = [u.label for u in await _users(repos, tenant_id) if name in u.references.templates]
         _refuse_if_used(Err.NODE_REFERENCED, f"Template {name!r}", users)
         await repos.bots.delete_template(tenant_id, name)
@@ -490,7 +495,7 @@ def _check_interface(interface: BusinessInterface) -> None:
 
 
 async def _interface(repos: Repositories, tenant_id: str, name: str) -> BusinessInterface | None:
-    return next((i for i in await repos.bots.list_interfaces(tenant_id) if i.name == name), None)
+    return _named(await repos.bots.list_interfaces(tenant_id), name)
 
 
 async def list_interfaces(
@@ -502,10 +507,7 @@ async def list_interfaces(
 
 async def get_interface(storage: Storage, tenant_id: str, name: str) -> BusinessInterface:
     async with storage.reader() as repos:
-        found = await _interface(repos, tenant_id, name)
-    if found is None:
-        raise OiapError(Err.NOT_FOUND, f"No business interface {name!r}.")
-    return found
+        return _existing(await _interface(repos, tenant_id, name), "business interface", name)
 
 
 async def put_interface(
@@ -523,8 +525,7 @@ async def put_interface(
 async def delete_interface(storage: Storage, tenant_id: str, name: str) -> None:
     """Refused (20000003) while a flow invokes the interface."""
     async with storage.transaction() as repos:
-        if await _interface(repos, tenant_id, name) is None:
-            raise OiapError(Err.NOT_FOUND, f"No business interface {name!r}.")
+        _existing(await _interface(repos, tenant_id, name), "business interface", name)
         users = [u.label for u in await _users(repos, tenant_id) if name in u.references.interfaces]
         _refuse_if_used(Err.NODE_REFERENCED, f"Business interface {name!r}", users)
         await repos.bots.delete_interface(tenant_id, name)

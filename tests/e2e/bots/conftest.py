@@ -44,12 +44,8 @@ class Deployment:
             harness.run_cli(
                 "bot", "push", EXAMPLE, "--tenant", created["tenantId"], *extra, env=self.env
             )
-        reply = self.post(
-            "/oifde/rest/api/gettoken",
-            {"appKey": created["appKey"], "appSecret": created["appSecret"]},
-        )
-        assert reply.status_code == 200, reply.text
-        return Tenant(created["tenantId"], reply.json()["authToken"])
+        token = harness.token(self.server.url, created["appKey"], created["appSecret"])
+        return Tenant(created["tenantId"], token)
 
     def domain_id(self, tenant: Tenant) -> int:
         reply = self.call("/oifde/rest/api/querydomaininfo", tenant)

@@ -11,14 +11,7 @@ import httpx
 
 def _demo_token(server: harness.Server, log: Path) -> str:
     secrets = re.findall(r"appSecret:\s+(\S+)", log.read_text())
-    reply = httpx.post(
-        server.url + "/oifde/rest/api/gettoken",
-        json={"appKey": "demo", "appSecret": secrets[-1]},
-        timeout=10,
-    )
-    assert reply.status_code == 200, reply.text
-    token: str = reply.json()["authToken"]
-    return token
+    return harness.token(server.url, "demo", secrets[-1])
 
 
 def test_demo_serves_the_published_example_bot_across_restarts(tmp_path: Path) -> None:

@@ -124,10 +124,7 @@ def test_token_headers(deployment: Deployment, owned: dict[str, str]) -> None:
 def test_machine_accounts_name_the_tenant(deployment: Deployment, owned: dict[str, str]) -> None:
     d = deployment
     account = harness.cli_json("system-user", "create", unique("ipcc"), env=d.env)
-    token = d.post(
-        "/oifde/rest/api/gettoken",
-        {"appKey": account["appKey"], "appSecret": account["appSecret"]},
-    ).json()["authToken"]
+    token = harness.token(d.server.url, account["appKey"], account["appSecret"])
     machine = {"username": account["username"], "token": token}
     url = f"{d.server.url}{V1}/variables/{owned['variable']}"
 

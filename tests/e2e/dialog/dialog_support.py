@@ -104,14 +104,7 @@ def new_tenant(env: dict[str, str], name: str, bot: Path | None) -> Account:
 
 
 def token(url: str, account: Account) -> str:
-    reply = httpx.post(
-        url + "/oifde/rest/api/gettoken",
-        json={"appKey": account.app_key, "appSecret": account.app_secret},
-        timeout=10,
-    )
-    assert reply.status_code == 200, reply.text
-    value: str = reply.json()["authToken"]
-    return value
+    return harness.token(url, account.app_key, account.app_secret)
 
 
 @dataclass

@@ -151,9 +151,7 @@ class DomainPage(PageOut[DomainOut]):
 @router.get("", response_model=DomainPage, response_model_exclude_none=True, summary="List domains")
 async def list_domains(tenant: TenantId, storage: Store, asked: PageAsked) -> DomainPage:
     page = await manage.list_domains(storage, tenant, *asked)
-    return DomainPage(
-        total=page.total, page=page.number, page_size=page.size, items=[_out(d) for d in page.items]
-    )
+    return DomainPage.of(page, _out)
 
 
 @router.get(

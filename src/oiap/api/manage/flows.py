@@ -187,9 +187,7 @@ def _out(detail: manage.FlowDetail) -> FlowOut:
 )
 async def list_flows(tenant: TenantId, storage: Store, asked: PageAsked) -> FlowPage:
     page = await manage.list_flows(storage, tenant, *asked)
-    return FlowPage(
-        total=page.total, page=page.number, page_size=page.size, items=[_out(f) for f in page.items]
-    )
+    return FlowPage.of(page, _out)
 
 
 @router.get(

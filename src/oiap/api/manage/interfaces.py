@@ -133,9 +133,7 @@ def _out(i: BusinessInterface) -> InterfaceOut:
 @router.get("", response_model=InterfacePage, summary="List business interfaces")
 async def list_interfaces(tenant: TenantId, storage: Store, asked: PageAsked) -> InterfacePage:
     page = await manage.list_interfaces(storage, tenant, *asked)
-    return InterfacePage(
-        total=page.total, page=page.number, page_size=page.size, items=[_out(i) for i in page.items]
-    )
+    return InterfacePage.of(page, _out)
 
 
 @router.get("/{name}", response_model=InterfaceOut, summary="Show a business interface")

@@ -4,8 +4,9 @@ JSON bodies written with the bot folder's field names (docs/bot-format.md)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from fastapi import Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
@@ -14,11 +15,12 @@ from oiap.api.oiap.auth import authorize_tenant
 from oiap.api.platform import platform_of
 from oiap.api.wire import MalformedBody, parse_model, read_json_object
 from oiap.errors import parameter_error
-from oiap.services.bot_management import PAGE_SIZE_MAX
+from oiap.services.bot_management import PAGE_SIZE_MAX, Page
 from oiap.services.ports import Storage
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+S = TypeVar("S")
 
 NAME_MAX = 128
 CODE_MAX = 64
@@ -61,6 +63,12 @@ class PageOut(BaseModel, Generic[T]):
     page: int
     page_size: int
     items: list[T]
+
+    @classmethod
+    def of(cls, page: Page[S], render: Callable[[S], T]) -> Self:
+        """The wire form of a service page, each item rendered by ``render``."""
+        items = [render(item) for item in page.items]
+        return cls(total=page.total, page=page.number, page_size=page.size, items=items)
 
 
 class Body(BaseModel):

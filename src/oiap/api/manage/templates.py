@@ -51,9 +51,7 @@ def _out(template: Template) -> TemplateOut:
 @router.get("", response_model=TemplatePage, summary="List templates")
 async def list_templates(tenant: TenantId, storage: Store, asked: PageAsked) -> TemplatePage:
     page = await manage.list_templates(storage, tenant, *asked)
-    return TemplatePage(
-        total=page.total, page=page.number, page_size=page.size, items=[_out(t) for t in page.items]
-    )
+    return TemplatePage.of(page, _out)
 
 
 @router.get("/{name}", response_model=TemplateOut, summary="Show a template")

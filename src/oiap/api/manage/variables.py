@@ -58,9 +58,7 @@ def _out(variable: Variable) -> VariableOut:
 @router.get("", response_model=VariablePage, summary="List global variables")
 async def list_variables(tenant: TenantId, storage: Store, asked: PageAsked) -> VariablePage:
     page = await manage.list_variables(storage, tenant, *asked)
-    return VariablePage(
-        total=page.total, page=page.number, page_size=page.size, items=[_out(v) for v in page.items]
-    )
+    return VariablePage.of(page, _out)
 
 
 @router.get("/{name}", response_model=VariableOut, summary="Show a global variable")

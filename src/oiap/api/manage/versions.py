@@ -160,12 +160,7 @@ async def list_versions(
     tenant: TenantId, storage: Store, code: CodeInPath, asked: PageAsked
 ) -> VersionPage:
     page = await manage.list_versions(storage, tenant, code, *asked)
-    return VersionPage(
-        total=page.total,
-        page=page.number,
-        page_size=page.size,
-        items=[_summary(v) for v in page.items],
-    )
+    return VersionPage.of(page, _summary)
 
 
 @router.get(
