@@ -9,6 +9,11 @@ A plain softmax always shares all the probability among the known intents, howev
 the utterance. :func:`fit_with_unknown` adds one constant "none of them" logit, fitted with
 the temperature on held-out examples and on the same examples with their own intent hidden,
 so that utterances no intent scores highly get low confidences (see docs/nlu.md).
+
+Both fits carry a weak prior on the temperature, worth :data:`PRIOR_ROWS` held-out examples:
+with thousands of examples it changes nothing, but a small bot whose few held-out examples
+are all separated perfectly would otherwise drive the temperature to zero and answer every
+utterance, however foreign, with confidence 1.0.
 """
 
 from __future__ import annotations
@@ -17,6 +22,12 @@ import numpy as np
 import numpy.typing as npt
 
 DEFAULT_TEMPERATURE = 0.1
+PRIOR_ROWS = 5.0
+"""Weight of the prior "log temperature = log of the expected one", in held-out examples."""
+
+
+def _prior(log_temperature: float, expected: float, rows: int) -> float:
+    return PRIOR_ROWS / rows * (log_temperature - float(np.log(expected))) ** 2
 
 
 def softmax(scores: npt.NDArray[np.float32], temperature: float) -> npt.NDArray[np.float32]:
@@ -26,16 +37,22 @@ def softmax(scores: npt.NDArray[np.float32], temperature: float) -> npt.NDArray[
     return result
 
 
-def fit_temperature(scores: npt.NDArray[np.float32], labels: npt.NDArray[np.intp]) -> float:
-    """Temperature minimising the NLL of ``labels`` under ``softmax(scores / T)``."""
+def fit_temperature(
+    scores: npt.NDArray[np.float32],
+    labels: npt.NDArray[np.intp],
+    expected: float = DEFAULT_TEMPERATURE,
+) -> float:
+    """Temperature minimising the NLL of ``labels`` under ``softmax(scores / T)``, with a
+    weak prior towards ``expected`` (the usual temperature of such scores)."""
     if len(labels) == 0:
-        return DEFAULT_TEMPERATURE
+        return expected
     rows = np.arange(len(labels))
 
     def nll(temperature: float) -> float:
         shifted = (scores - scores.max(axis=1, keepdims=True)) / temperature
         log_norm = np.log(np.exp(shifted).sum(axis=1))
-        return float(np.mean(log_norm - shifted[rows, labels]))
+        fit = float(np.mean(log_norm - shifted[rows, labels]))
+        return fit + _prior(float(np.log(temperature)), expected, len(labels))
 
     # The NLL is unimodal in log T; a coarse grid then a golden-section refinement is enough
     # and avoids a scipy.optimize dependency on an oddly shaped objective.
@@ -87,7 +104,8 @@ def fit_with_unknown(
     foreign = z.copy()
     foreign[rows, labels] = -np.inf
     weight = out_of_scope_share / (1.0 - out_of_scope_share)
-    start_t = fit_temperature(scores, labels)
+    # ``scores`` are sums of already tempered scores: their own temperature is about one.
+    start_t = fit_temperature(scores, labels, expected=1.0)
 
     def nll(params: npt.NDArray[np.float64]) -> float:
         temperature, unknown = float(np.exp(params[0])), float(params[1])
@@ -95,7 +113,8 @@ def fit_with_unknown(
         loss_known = logsumexp(known, axis=1) - known[rows, labels]
         other = np.c_[foreign / temperature, np.full(len(z), unknown)]
         loss_other = logsumexp(other, axis=1) - unknown
-        return float(np.mean(loss_known) + weight * np.mean(loss_other))
+        fit = float(np.mean(loss_known) + weight * np.mean(loss_other))
+        return fit + _prior(float(params[0]), 1.0, len(labels))
 
     # Start from the plain temperature and an unknown logit at the median top score.
     start_u = float(np.median(z.max(axis=1))) / start_t

@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -71,6 +72,15 @@ class NgramFeaturizer:
     @property
     def size(self) -> int:
         return len(self.vocabulary)
+
+    @cached_property
+    def _rarest(self) -> float:
+        return float(self.idf.max()) if len(self.idf) else 1.0
+
+    def word_weight(self, word: str) -> float:
+        """IDF of a word in the training examples; a word they never hold counts as rarest."""
+        index = self.vocabulary.get("w:" + word)
+        return self._rarest if index is None else float(self.idf[index])
 
     @classmethod
     def fit(cls, texts: Iterable[str], *, char_weight: float = 1.0) -> NgramFeaturizer:

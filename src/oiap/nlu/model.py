@@ -13,7 +13,8 @@ from oiap.nlu.classifier import LinearScorer
 from oiap.nlu.features import NgramFeaturizer
 from oiap.nlu.intents import UNKNOWN_INTENT, IntentSpec, Prediction
 from oiap.nlu.slots import CompiledSlot, fill_slots
-from oiap.nlu.text import normalize
+from oiap.nlu.text import normalize, tokens
+from oiap.nlu.word_vectors import WordVectors
 
 if TYPE_CHECKING:
     from oiap.nlu.embedding import SentenceEncoder
@@ -34,6 +35,8 @@ class IntentModel:
     scorer: LinearScorer
     encoder: SentenceEncoder | None = None
     embedding_weight: float = 0.0
+    word_vectors: WordVectors | None = None
+    """Shipped word vectors whose block comes first in the dense features (default backend)."""
     _slots: dict[str, tuple[CompiledSlot, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -57,9 +60,13 @@ class IntentModel:
     def _probabilities(
         self, text: str, indices: npt.NDArray[np.intp], values: npt.NDArray[np.float32]
     ) -> np.ndarray:
-        dense = None
+        parts = []
+        if self.word_vectors is not None:
+            words = tokens(normalize(text))
+            parts.append(self.word_vectors.sentence(words, self.featurizer.word_weight))
         if self.encoder is not None:
-            dense = self.encoder.encode([text])[0] * self.embedding_weight
+            parts.append(self.encoder.encode([text])[0] * self.embedding_weight)
+        dense = None if not parts else parts[0] if len(parts) == 1 else np.concatenate(parts)
         return self.scorer.probabilities(indices, values, dense)
 
     def predict(

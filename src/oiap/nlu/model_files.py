@@ -26,6 +26,7 @@ from oiap.nlu.features import NgramFeaturizer
 from oiap.nlu.intents import IntentSpec
 from oiap.nlu.model import IntentModel
 from oiap.nlu.slots import SlotSpec
+from oiap.nlu.word_vectors import WordVectorsUnavailable, matching
 
 FORMAT_NAME = "oiap-nlu-model"
 FORMAT_VERSION = 1
@@ -58,6 +59,7 @@ def save_model(model: IntentModel, directory: Path) -> None:
         "char_weight": model.featurizer.char_weight,
         "embedding_weight": model.embedding_weight,
         "encoder": None if model.encoder is None else model.encoder.describe(),
+        "word_vectors": None if model.word_vectors is None else model.word_vectors.describe(),
         "labels": list(model.scorer.labels),
         "intents": [
             {
@@ -142,6 +144,8 @@ def load_model(directory: str | Path) -> IntentModel:
         backend = str(manifest["backend"])
         language = str(manifest["language"])
         encoder_info = manifest.get("encoder")
+        # Absent from models saved before the default backend used word vectors.
+        word_vectors_info = manifest.get("word_vectors")
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(f"{root}: incomplete manifest: {exc}") from exc
     features = len(terms) if isinstance(terms, list) else -1
@@ -163,6 +167,16 @@ def load_model(directory: str | Path) -> IntentModel:
         encoder = SentenceEncoder.from_description(encoder_info)
         if encoder.dimension != dense_rows:
             raise ModelFormatError(f"{root}: encoder dimension does not match the weights")
+    word_vectors = None
+    if word_vectors_info is not None:
+        if not isinstance(word_vectors_info, dict):
+            raise ModelFormatError(f"{root}: word_vectors must be an object")
+        try:
+            word_vectors = matching(word_vectors_info)
+        except WordVectorsUnavailable as exc:
+            raise ModelFormatError(f"{root}: {exc}") from exc
+        if word_vectors.dimension != dense_rows:
+            raise ModelFormatError(f"{root}: word-vector dimension does not match the weights")
     featurizer = NgramFeaturizer(
         vocabulary={str(t): i for i, t in enumerate(terms)},
         idf=arrays["idf"].astype(np.float32),
@@ -186,4 +200,5 @@ def load_model(directory: str | Path) -> IntentModel:
         scorer=scorer,
         encoder=encoder,
         embedding_weight=embedding_weight,
+        word_vectors=word_vectors,
     )

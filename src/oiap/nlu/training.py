@@ -39,7 +39,8 @@ from oiap.nlu.features import NgramFeaturizer
 from oiap.nlu.intents import UNKNOWN_INTENT, IntentSpec
 from oiap.nlu.model import DEFAULT_THRESHOLD, IntentModel
 from oiap.nlu.probe import probe_in_subprocess
-from oiap.nlu.text import normalize
+from oiap.nlu.text import normalize, tokens
+from oiap.nlu.word_vectors import WordVectors, for_language
 
 BACKENDS = ("default", "embed")
 SVM_C = 0.5
@@ -57,6 +58,8 @@ HELD_OUT_FRACTION = 0.2
 # lexical blocks together would if they were aligned.
 SVM_EMBED_LAYERS = (4, 5, 6)
 SVM_EMBED_NORM = 2.0
+# Norm of the word-vector block beside the two unit TF-IDF blocks (default backend).
+WORD_VECTOR_NORM = 1.0
 # Share of out-of-scope turns the calibration assumes (see calibration.fit_with_unknown).
 OUT_OF_SCOPE_SHARE = 0.1
 # From this many examples the calibration probes train in a second process, beside the
@@ -211,7 +214,10 @@ def _fit_heads(
     if held_scores is None:
         held_scores = probe_scores(*probe)
     labels = y[held_rows]
-    temperatures = [fit_temperature(s, labels) for s in held_scores]
+    temperatures = [
+        fit_temperature(s, labels, h.default_temperature)
+        for s, h in zip(held_scores, heads, strict=True)
+    ]
     combined = np.asarray(
         sum(s / t for s, t in zip(held_scores, temperatures, strict=True)), dtype=np.float32
     )
@@ -245,9 +251,18 @@ def train(
     featurizer, x = NgramFeaturizer.fit_matrix(texts)
 
     encoder = None
+    # The shipped word vectors give the default backend some knowledge of what words mean;
+    # the embed backend has its encoder for that.
+    vectors = for_language(language) if backend == "default" else None
     heads = [_Head(x, _fit_svm, DEFAULT_TEMPERATURE)]
     svm_scale = np.zeros(0, dtype=np.float32)
-    if backend == "embed":
+    if vectors is not None:
+        words = word_block(vectors, featurizer, texts)
+        svm_scale = np.full(vectors.dimension, WORD_VECTOR_NORM, dtype=np.float32)
+        heads = [
+            _Head(hstack((x, csr_matrix(words * svm_scale))).tocsr(), _fit_svm, DEFAULT_TEMPERATURE)
+        ]
+    elif backend == "embed":
         from oiap.nlu.embedding import SentenceEncoder
 
         encoder = SentenceEncoder.load(encoder_dir)
@@ -263,6 +278,8 @@ def train(
     sparse_weights = fitted[0].weights[: featurizer.size] / temperatures[0]
     dense_weights = np.zeros((len(svm_scale), len(label_names)), dtype=np.float32)
     bias = fitted[0].bias / temperatures[0]
+    if vectors is not None:
+        dense_weights += fitted[0].weights[featurizer.size :] * svm_scale[:, None] / temperatures[0]
     if encoder is not None:
         used = np.flatnonzero(svm_scale)
         svm_dense = fitted[0].weights[featurizer.size :] * svm_scale[used][:, None]
@@ -286,4 +303,13 @@ def train(
         scorer=scorer,
         encoder=encoder,
         embedding_weight=1.0 if encoder is not None else 0.0,
+        word_vectors=vectors,
     )
+
+
+def word_block(vectors: WordVectors, featurizer: NgramFeaturizer, texts: Sequence[str]) -> Array:
+    """The word-vector block of each text, as :meth:`IntentModel.predict` computes it."""
+    out = np.zeros((len(texts), vectors.dimension), dtype=np.float32)
+    for row, text in enumerate(texts):
+        out[row] = vectors.sentence(tokens(normalize(text)), featurizer.word_weight)
+    return out
