@@ -74,13 +74,13 @@ class NgramFeaturizer:
         return len(self.vocabulary)
 
     @cached_property
-    def _rarest(self) -> float:
+    def rarest_idf(self) -> float:
         return float(self.idf.max()) if len(self.idf) else 1.0
 
-    def word_weight(self, word: str) -> float:
-        """IDF of a word in the training examples; a word they never hold counts as rarest."""
+    def word_idf(self, word: str) -> float | None:
+        """IDF of a word in the training examples (``None``: they never hold it)."""
         index = self.vocabulary.get("w:" + word)
-        return self._rarest if index is None else float(self.idf[index])
+        return None if index is None else float(self.idf[index])
 
     @classmethod
     def fit(cls, texts: Iterable[str], *, char_weight: float = 1.0) -> NgramFeaturizer:

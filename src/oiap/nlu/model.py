@@ -63,7 +63,11 @@ class IntentModel:
         parts = []
         if self.word_vectors is not None:
             words = tokens(normalize(text))
-            parts.append(self.word_vectors.sentence(words, self.featurizer.word_weight))
+            parts.append(
+                self.word_vectors.sentence(
+                    words, self.featurizer.word_idf, self.featurizer.rarest_idf
+                )
+            )
         if self.encoder is not None:
             parts.append(self.encoder.encode([text])[0] * self.embedding_weight)
         dense = None if not parts else parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -311,5 +311,7 @@ def word_block(vectors: WordVectors, featurizer: NgramFeaturizer, texts: Sequenc
     """The word-vector block of each text, as :meth:`IntentModel.predict` computes it."""
     out = np.zeros((len(texts), vectors.dimension), dtype=np.float32)
     for row, text in enumerate(texts):
-        out[row] = vectors.sentence(tokens(normalize(text)), featurizer.word_weight)
+        out[row] = vectors.sentence(
+            tokens(normalize(text)), featurizer.word_idf, featurizer.rarest_idf
+        )
     return out

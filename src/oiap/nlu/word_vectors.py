@@ -50,18 +50,34 @@ class WordVectors:
     def describe(self) -> dict[str, str | int]:
         return {"name": self.name, "digest": self.digest, "dimension": self.dimension}
 
-    def sentence(self, words: Sequence[str], weight: Callable[[str], float]) -> Array:
-        """Weighted mean of the known words' vectors, unit length (zeros if none known)."""
+    def sentence(
+        self, words: Sequence[str], weight: Callable[[str], float | None], unseen: float
+    ) -> Array:
+        """Weighted mean of the words' vectors, unit length; zeros when no word is in the
+        table or none is in the bot's examples.
+
+        ``weight(word)`` is the word's IDF in the bot's examples, ``None`` for a word they
+        never hold (weighted ``unseen``). An utterance made only of words foreign to the bot
+        gets no word-vector evidence: its direction would still point at the nearest
+        intent, however far, and nonsense would be recognised.
+        """
         rows: list[int] = []
         weights: list[float] = []
+        known = False
         lookup = self.index.get
         for word in words:
             row = lookup(word)
-            if row is not None:
-                rows.append(row)
-                weights.append(weight(word))
+            if row is None:
+                continue
+            value = weight(word)
+            if value is None:
+                value = unseen
+            else:
+                known = True
+            rows.append(row)
+            weights.append(value)
         out = np.zeros(self.dimension, dtype=np.float32)
-        if not rows:
+        if not known:
             return out
         out = np.asarray(np.array(weights, dtype=np.float32) @ self.vectors[rows], np.float32)
         norm = float(np.sqrt(out @ out))
