@@ -24,7 +24,7 @@ import numpy as np
 from oiap.nlu.embedding import ENCODER_NAME, SentenceEncoder, find_model_dir
 from oiap.nlu.word_vectors import TABLE_DIR, save_table
 
-DIMENSIONS = 256
+DIMENSIONS = 128
 
 
 def vocabulary(model_dir: Path) -> list[str]:
