@@ -54,7 +54,10 @@ def char_terms(normalized: str) -> list[str]:
 
 
 def terms_of(normalized: str) -> tuple[list[str], list[str]]:
-    words = tokens(normalized)
+    return terms_of_words(tokens(normalized))
+
+
+def terms_of_words(words: list[str]) -> tuple[list[str], list[str]]:
     # Character n-grams run over the token sequence re-joined by spaces, so punctuation is
     # separated from words exactly as in the word block.
     return word_terms(words), char_terms(" ".join(words))
@@ -129,6 +132,12 @@ class NgramFeaturizer:
     def vector(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
         """Indices and values of the non-zero features of one utterance."""
         return self._vector(*terms_of(normalize(text)))
+
+    def words_vector(
+        self, words: list[str]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+        """:meth:`vector` of an utterance already split into :func:`oiap.nlu.text.tokens`."""
+        return self._vector(*terms_of_words(words))
 
     def _vector(
         self, words: list[str], chars: list[str]

@@ -36,7 +36,8 @@ class IntentModel:
     encoder: SentenceEncoder | None = None
     embedding_weight: float = 0.0
     word_vectors: WordVectors | None = None
-    """Shipped word vectors whose block comes first in the dense features (default backend)."""
+    """Shipped word vectors, the dense features of the default backend (the embed backend's
+    are the encoder's: a model has one or the other)."""
     _slots: dict[str, tuple[CompiledSlot, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -55,22 +56,22 @@ class IntentModel:
     def probabilities(self, text: str) -> np.ndarray:
         """Calibrated probability of every label (order of :attr:`labels`); they sum to at
         most one, the rest being the probability of none of them."""
-        return self._probabilities(text, *self.featurizer.vector(text))
+        words = tokens(normalize(text))
+        return self._probabilities(text, words, *self.featurizer.words_vector(words))
 
     def _probabilities(
-        self, text: str, indices: npt.NDArray[np.intp], values: npt.NDArray[np.float32]
+        self,
+        text: str,
+        words: list[str],
+        indices: npt.NDArray[np.intp],
+        values: npt.NDArray[np.float32],
     ) -> np.ndarray:
-        parts = []
+        dense = None
         if self.word_vectors is not None:
-            words = tokens(normalize(text))
-            parts.append(
-                self.word_vectors.sentence(
-                    words, self.featurizer.word_idf, self.featurizer.rarest_idf
-                )
-            )
-        if self.encoder is not None:
-            parts.append(self.encoder.encode([text])[0] * self.embedding_weight)
-        dense = None if not parts else parts[0] if len(parts) == 1 else np.concatenate(parts)
+            featurizer = self.featurizer
+            dense = self.word_vectors.sentence(words, featurizer.word_idf, featurizer.rarest_idf)
+        elif self.encoder is not None:
+            dense = self.encoder.encode([text])[0] * self.embedding_weight
         return self.scorer.probabilities(indices, values, dense)
 
     def predict(
@@ -78,14 +79,16 @@ class IntentModel:
     ) -> Prediction:
         """Best intents for one utterance; Unknown below ``threshold`` (default: the model's)."""
         limit = self.threshold if threshold is None else threshold
-        if not normalize(text):
+        normalized = normalize(text)
+        if not normalized:
             return Prediction(UNKNOWN_INTENT, 0.0)
-        indices, values = self.featurizer.vector(text)
+        words = tokens(normalized)
+        indices, values = self.featurizer.words_vector(words)
         if not len(indices) and self.encoder is None:
             # Not one word or character sequence the bot was trained on: whatever the
             # intercepts favour would be a guess, not a recognition.
             return Prediction(UNKNOWN_INTENT, 0.0)
-        probs = self._probabilities(text, indices, values)
+        probs = self._probabilities(text, words, indices, values)
         k = min(max(top_k, 1), len(probs))
         top = np.argpartition(-probs, k - 1)[:k]
         top = top[np.argsort(-probs[top], kind="stable")]

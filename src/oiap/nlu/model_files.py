@@ -169,6 +169,8 @@ def load_model(directory: str | Path) -> IntentModel:
             raise ModelFormatError(f"{root}: encoder dimension does not match the weights")
     word_vectors = None
     if word_vectors_info is not None:
+        if encoder is not None:
+            raise ModelFormatError(f"{root}: a model has an encoder or word vectors, not both")
         if not isinstance(word_vectors_info, dict):
             raise ModelFormatError(f"{root}: word_vectors must be an object")
         try:

@@ -250,40 +250,37 @@ def train(
     y = np.array([index[lab] for lab in labels], dtype=np.intp)
     featurizer, x = NgramFeaturizer.fit_matrix(texts)
 
+    # Dense features: the shipped word vectors give the default backend some knowledge of
+    # what words mean; the embed backend has its encoder for that.
     encoder = None
-    # The shipped word vectors give the default backend some knowledge of what words mean;
-    # the embed backend has its encoder for that.
     vectors = for_language(language) if backend == "default" else None
-    heads = [_Head(x, _fit_svm, DEFAULT_TEMPERATURE)]
+    dense = np.zeros((len(texts), 0), dtype=np.float32)
     svm_scale = np.zeros(0, dtype=np.float32)
     if vectors is not None:
-        words = word_block(vectors, featurizer, texts)
+        dense = word_block(vectors, featurizer, texts)
         svm_scale = np.full(vectors.dimension, WORD_VECTOR_NORM, dtype=np.float32)
-        heads = [
-            _Head(hstack((x, csr_matrix(words * svm_scale))).tocsr(), _fit_svm, DEFAULT_TEMPERATURE)
-        ]
     elif backend == "embed":
         from oiap.nlu.embedding import SentenceEncoder
 
         encoder = SentenceEncoder.load(encoder_dir)
         dense = encoder.encode(texts)
         svm_scale = _svm_embed_scale(encoder.dimension, encoder.hidden)
-        used = np.flatnonzero(svm_scale)
-        svm_input = hstack((x, csr_matrix(dense[:, used] * svm_scale[used]))).tocsr()
-        heads = [_Head(svm_input, _fit_svm, DEFAULT_TEMPERATURE), _Head(dense, _fit_logistic, 1.0)]
+    # The SVM sees the n-grams and the scaled dense columns it uses.
+    used = np.flatnonzero(svm_scale)
+    svm_input = x if not len(used) else hstack((x, csr_matrix(dense[:, used] * svm_scale[used])))
+    heads = [_Head(svm_input.tocsr(), _fit_svm, DEFAULT_TEMPERATURE)]
+    if encoder is not None:
+        heads.append(_Head(dense, _fit_logistic, 1.0))
 
     fitted, temperatures, temperature, unknown_logit = _fit_heads(heads, y, len(label_names), seed)
 
     # Fold the heads and their temperatures into one linear scorer over (n-grams, vector).
     sparse_weights = fitted[0].weights[: featurizer.size] / temperatures[0]
-    dense_weights = np.zeros((len(svm_scale), len(label_names)), dtype=np.float32)
+    dense_weights = np.zeros((dense.shape[1], len(label_names)), dtype=np.float32)
+    svm_dense = fitted[0].weights[featurizer.size :] * svm_scale[used][:, None]
+    dense_weights[used] += svm_dense / temperatures[0]
     bias = fitted[0].bias / temperatures[0]
-    if vectors is not None:
-        dense_weights += fitted[0].weights[featurizer.size :] * svm_scale[:, None] / temperatures[0]
     if encoder is not None:
-        used = np.flatnonzero(svm_scale)
-        svm_dense = fitted[0].weights[featurizer.size :] * svm_scale[used][:, None]
-        dense_weights[used] += svm_dense / temperatures[0]
         dense_weights += fitted[1].weights / temperatures[1]
         bias = bias + fitted[1].bias / temperatures[1]
     scorer = LinearScorer(

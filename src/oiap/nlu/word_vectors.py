@@ -16,6 +16,7 @@ against another, whose directions would mean something else to its weights.
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 import zipfile
 from collections.abc import Callable, Sequence
@@ -103,7 +104,7 @@ def save_table(path: Path, words: Sequence[str], vectors: Array, *, source: str)
 def _read(path: Path) -> WordVectors:
     raw = path.read_bytes()
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             if str(data["format"]) != TABLE_FORMAT:
                 raise WordVectorsUnavailable(f"{path} is not a word-vector table")
             words = str(data["words"]).split("\n")
