@@ -2,7 +2,11 @@
 
 Protocol (one command, figures printed, last line JSON):
 
-* train on ``train`` (in-scope rows only: an ``oos`` class is never trained);
+* train on ``train`` (in-scope rows only). With ``--unknown-examples``, the ``oos_train``
+  rows are also trained, as the examples of the bot's Unknown intent (what callers say that
+  the bot does not handle; Larson et al.'s "oos-train" setting, in which their reference
+  figures were measured). An utterance the model answers Unknown at threshold 0 (its
+  Unknown class outscored every intent) counts as Unknown at every threshold;
 * choose the confidence threshold on ``val`` + ``oos_val`` pooled: the threshold that
   maximises the share of right answers over all val utterances, where the right answer to an
   out-of-scope utterance is Unknown and an in-scope one must be the right intent at or above
@@ -31,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from oiap.nlu import IntentModel, IntentSpec, train
+from oiap.nlu import UNKNOWN_INTENT, IntentModel, IntentSpec, train
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "clinc150" / "data_full.json"
@@ -51,23 +55,28 @@ def cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
-def specs(rows: Rows) -> list[IntentSpec]:
+def specs(rows: Rows, unknown_examples: Rows = ()) -> list[IntentSpec]:
     grouped: dict[str, list[str]] = defaultdict(list)
     for text, intent in rows:
         if intent != OOS_LABEL:
             grouped[intent].append(text)
-    return [IntentSpec(code=c, examples=tuple(e)) for c, e in sorted(grouped.items())]
+    intents = [IntentSpec(code=c, examples=tuple(e)) for c, e in sorted(grouped.items())]
+    if unknown_examples:
+        intents.append(IntentSpec(UNKNOWN_INTENT, tuple(t for t, _ in unknown_examples)))
+    return intents
 
 
 def scored(model: IntentModel, rows: Rows) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """Top score, whether the top intent is right, and per-call latency (seconds)."""
+    """Top score, whether the top intent is right, and per-call latency (seconds). An
+    utterance answered Unknown at threshold 0 scores -1: Unknown at any threshold."""
     scores, right, latency = [], [], []
     for text, intent in rows:
         start = time.perf_counter()
         prediction = model.predict(text, threshold=0.0)
         latency.append(time.perf_counter() - start)
-        scores.append(prediction.score)
-        right.append(bool(prediction.ranked) and prediction.ranked[0][0] == intent)
+        unknown = prediction.is_unknown
+        scores.append(-1.0 if unknown else prediction.score)
+        right.append(not unknown and prediction.ranked[0][0] == intent)
     return np.array(scores), np.array(right), latency
 
 
@@ -109,6 +118,11 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--backend", default="default", choices=("default", "embed"))
     parser.add_argument("--folds", type=int, default=0, help="K-fold CV on train instead")
+    parser.add_argument(
+        "--unknown-examples",
+        action="store_true",
+        help="train oos_train as the Unknown intent's examples",
+    )
     args = parser.parse_args()
     data = json.loads(args.data.read_text(encoding="utf-8"))
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -118,11 +132,18 @@ def main() -> int:
         cross_validate(train_rows, args.folds, args.backend)
         return 0
 
-    intents = specs(train_rows)
+    unknown_rows: Rows = (
+        [tuple(r) for r in data.get("oos_train", [])] if args.unknown_examples else []
+    )  # type: ignore[misc]
+    intents = specs(train_rows, unknown_rows)
     start = time.perf_counter()
     model = train(intents, backend=args.backend)
     train_s = time.perf_counter() - start
-    print(f"trained {len(intents)} intents on {len(train_rows)} utterances in {train_s:.1f} s")
+    print(
+        f"trained {len(intents) - bool(unknown_rows)} intents on "
+        f"{len(train_rows)} utterances in {train_s:.1f} s"
+        + (f", with {len(unknown_rows)} Unknown-intent examples" if unknown_rows else "")
+    )
     if model.encoder is not None:
         info = model.encoder.describe()
         print(
@@ -154,6 +175,7 @@ def main() -> int:
         json.dumps(
             {
                 "backend": args.backend,
+                "unknown_examples": len(unknown_rows),
                 "accuracy": round(accuracy, 2),
                 "accuracy_no_threshold": round(raw_accuracy, 2),
                 "oos_recall": round(oos_recall, 2),

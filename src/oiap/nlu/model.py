@@ -41,10 +41,22 @@ class IntentModel:
     _slots: dict[str, tuple[CompiledSlot, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _unknown_row: int | None = field(init=False, repr=False, compare=False, default=None)
+    """Column of the Unknown intent's class, when its examples were trained."""
+    _intent_rows: npt.NDArray[np.intp] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
+    """Columns of the real intents, when they are not all of them."""
 
     def __post_init__(self) -> None:
         for intent in self.intents:
             self._slots[intent.code] = tuple(CompiledSlot.compile(s) for s in intent.slots)
+        labels = self.scorer.labels
+        if UNKNOWN_INTENT in labels:
+            unknown = labels.index(UNKNOWN_INTENT)
+            rows = np.array([i for i in range(len(labels)) if i != unknown], dtype=np.intp)
+            object.__setattr__(self, "_unknown_row", unknown)
+            object.__setattr__(self, "_intent_rows", rows)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -54,8 +66,9 @@ class IntentModel:
         return next((i for i in self.intents if i.code == code), None)
 
     def probabilities(self, text: str) -> np.ndarray:
-        """Calibrated probability of every label (order of :attr:`labels`); they sum to at
-        most one, the rest being the probability of none of them."""
+        """Calibrated probability of every label (order of :attr:`labels`, which include
+        ``unknown`` when the Unknown intent has examples); they sum to at most one, the rest
+        being the probability of none of them."""
         words = tokens(normalize(text))
         return self._probabilities(text, words, *self.featurizer.words_vector(words))
 
@@ -89,12 +102,19 @@ class IntentModel:
             # intercepts favour would be a guess, not a recognition.
             return Prediction(UNKNOWN_INTENT, 0.0)
         probs = self._probabilities(text, words, indices, values)
-        k = min(max(top_k, 1), len(probs))
-        top = np.argpartition(-probs, k - 1)[:k]
-        top = top[np.argsort(-probs[top], kind="stable")]
+        rows = self._intent_rows
+        intent_probs = probs if rows is None else probs[rows]
+        k = min(max(top_k, 1), len(intent_probs))
+        top = np.argpartition(-intent_probs, k - 1)[:k]
+        top = top[np.argsort(-intent_probs[top], kind="stable")]
+        if rows is not None:
+            top = rows[top]
         ranked = [(self.labels[i], float(probs[i])) for i in top]
         best, score = ranked[0]
-        if score < limit:
+        # An utterance like the Unknown intent's examples is not taken for an intent, however
+        # low the threshold; its score stays the best intent's, as for any Unknown answer.
+        outscored = self._unknown_row is not None and probs[self._unknown_row] >= score
+        if score < limit or outscored:
             return Prediction(UNKNOWN_INTENT, score, ranked)
         return Prediction(best, score, ranked, fill_slots(self._slots.get(best, ()), text))
 

@@ -46,7 +46,8 @@ CACHE_SIZE = 256
 
 
 def intent_specs(domain: DomainSpec) -> list[IntentSpec]:
-    """The domain's intents as the NLU package trains them (Unknown is implicit there)."""
+    """The domain's intents with examples, as the NLU package trains them (the Unknown
+    intent only when it has examples: what callers say that the bot does not handle)."""
     return [
         IntentSpec(
             code=i.code,
@@ -59,7 +60,7 @@ def intent_specs(domain: DomainSpec) -> list[IntentSpec]:
             ),
         )
         for i in domain.intents
-        if i.code != "unknown" and i.examples
+        if i.examples
     ]
 
 
