@@ -13,7 +13,7 @@ from oiap.nlu.model_files import ModelFormatError, load_model
 from oiap.nlu.response import chatbot_response, toc_variables
 from oiap.nlu.slots import SlotSpec
 from oiap.nlu.text import MAX_INPUT_CHARS
-from oiap.nlu.training import BACKENDS, train
+from oiap.nlu.training import BACKENDS, train, training_problem
 
 __all__ = [
     "BACKENDS",
@@ -33,4 +33,5 @@ __all__ = [
     "load_model",
     "toc_variables",
     "train",
+    "training_problem",
 ]

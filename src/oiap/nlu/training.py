@@ -79,15 +79,26 @@ log = logging.getLogger("oiap.nlu")
 Array = npt.NDArray[np.float32]
 
 
-def _check(intents: Sequence[IntentSpec]) -> None:
+def training_problem(intents: Sequence[IntentSpec]) -> str | None:
+    """Why a model cannot be trained from ``intents``, or ``None`` when it can."""
     codes = [i.code for i in intents]
     if len(set(codes)) != len(codes):
-        raise ValueError("intent codes must be unique")
-    trainable = [
-        i for i in intents if i.code != UNKNOWN_INTENT and any(normalize(e) for e in i.examples)
-    ]
-    if len(trainable) < 2:
-        raise ValueError("training needs at least two intents with non-empty examples")
+        return "intent codes must be unique"
+    with_examples = [i.code for i in intents if any(normalize(e) for e in i.examples)]
+    # Recognition tells classes apart: one intent needs the Unknown intent's examples to be
+    # told from something else.
+    if not [c for c in with_examples if c != UNKNOWN_INTENT] or len(with_examples) < 2:
+        return (
+            "training needs at least two intents with non-empty examples, "
+            "or one and examples of the Unknown intent"
+        )
+    return None
+
+
+def _check(intents: Sequence[IntentSpec]) -> None:
+    problem = training_problem(intents)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 @dataclass(frozen=True)

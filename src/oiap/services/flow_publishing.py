@@ -12,7 +12,7 @@ from oiap.domain.flows import Flow, canonical_json, flow_from_data
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import FlowVersion
 from oiap.services.ports import Repositories, Storage
-from oiap.services.releases import freeze_resources
+from oiap.services.releases import freeze_resources, untrainable_domains
 
 
 class InvalidConfiguration(OiapError):
@@ -53,9 +53,13 @@ async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVers
     stored = await repos.bots.get_flow(tenant_id, code)
     if stored is None:
         raise OiapError(Err.NOT_FOUND, f"No flow '{code}'.")
-    problems = validate_flow(stored.flow, await tenant_catalogue(repos, tenant_id))
+    problems = [
+        f"flow {code!r}: {p}"
+        for p in validate_flow(stored.flow, await tenant_catalogue(repos, tenant_id))
+    ]
+    problems += await untrainable_domains(repos, tenant_id, stored.flow)
     if problems:
-        raise InvalidConfiguration([f"flow {code!r}: {p}" for p in problems])
+        raise InvalidConfiguration(problems)
     definition = canonical_json(stored.flow)
     resources = await freeze_resources(repos, tenant_id, stored.flow)
     versions = await repos.bots.list_versions(tenant_id, code)

@@ -35,7 +35,16 @@ from oiap.domain.flows import (
     variable_to_data,
 )
 from oiap.engine.release import FlowRelease
-from oiap.nlu import FaqEntry, FaqIndex, IntentModel, IntentSpec, SlotSpec, load_model, train
+from oiap.nlu import (
+    FaqEntry,
+    FaqIndex,
+    IntentModel,
+    IntentSpec,
+    SlotSpec,
+    load_model,
+    train,
+    training_problem,
+)
 from oiap.services.ports import Repositories
 
 RESOURCES_FORMAT = 1
@@ -158,6 +167,19 @@ def resources_document(
         sort_keys=True,
         ensure_ascii=False,
     )
+
+
+async def untrainable_domains(repos: Repositories, tenant_id: str, flow: Flow) -> list[str]:
+    """Problems of the domains ``flow`` recognises with that no model can be trained from
+    (a domain with no examples at all has no model: everything said there is Unknown)."""
+    specs = {spec.name: spec for _, spec in await repos.bots.list_domain_specs(tenant_id)}
+    problems = []
+    for name in sorted(domains_used([flow])):
+        trained = intent_specs(specs[name]) if name in specs else []
+        problem = training_problem(trained) if trained else None
+        if problem is not None:
+            problems.append(f"domain {name!r}: {problem}")
+    return problems
 
 
 async def freeze_resources(repos: Repositories, tenant_id: str, flow: Flow) -> str:

@@ -344,6 +344,53 @@ def test_an_invalid_draft_is_not_published(deployment: Deployment) -> None:
     assert api.get(f"/flows/{code}")["status"] == "INITIAL"
 
 
+def _recognising_flow(domain: str) -> dict[str, Any]:
+    def node(id_: str, kind: str, params: dict[str, Any], *to: str) -> dict[str, Any]:
+        return {"id": id_, "kind": kind, "params": params, "branches": [{"to": t} for t in to]}
+
+    flow = {
+        "name": unique("Recognise "),
+        "nodes": [
+            node("start", "start", {}, "ask"),
+            node("ask", "reply", {"text": "How can I help?", "mode": "asr"}, "understand"),
+            node("understand", "recognize", {"domain": domain}, "bye"),
+            node("bye", "reply", {"text": "Bye.", "mode": "play"}, "end"),
+            node("end", "end", {"reason": "done"}),
+        ],
+    }
+    flow["nodes"][2]["branches"].insert(0, {"to": "bye", "intent": "rate"})
+    return flow
+
+
+def test_a_domain_with_one_intent_needs_unknown_examples_to_publish(
+    deployment: Deployment,
+) -> None:
+    """Recognition tells intents apart: one intent alone cannot be trained (a clear refusal
+    naming the domain, not an internal error); with the Unknown intent's examples it can."""
+    api = Api(deployment, deployment.a)
+    rate = {"code": "rate", "name": "Rate", "examples": ["what is the rate", "interest rate"]}
+    domain = unique("single")
+    body = {"language": "en_US", "threshold": 0.5, "active": True, "intents": [rate]}
+    api.put(f"/domains/{domain}", body)
+    code = unique("rec")
+    api.put(f"/flows/{code}", _recognising_flow(domain))
+    before = api.state(code)
+    reply = api("POST", f"/flows/{code}/publish")
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["errorCode"] == 10000002
+    assert any(
+        domain in p and "examples of the Unknown intent" in p for p in reply.json()["problems"]
+    )
+    assert api.state(code) == before
+    assert api.get(f"/flows/{code}/versions")["total"] == 0
+
+    unknown = {"code": "unknown", "name": "Unknown", "examples": ["tell me a joke", "weather"]}
+    api.put(f"/domains/{domain}", {**body, "intents": [rate, unknown]})
+    published = api("POST", f"/flows/{code}/publish")
+    assert published.status_code == 201, published.text
+    assert published.json()["number"] == 1
+
+
 def test_templates_name_only_known_variables(deployment: Deployment) -> None:
     api = Api(deployment, deployment.a)
     error, message = error_of(api("PUT", "/templates/x", {"text": "Hi ${GLOBAL.nobody}"}), 400)

@@ -115,9 +115,9 @@ def test_training_rejects_bad_intent_sets() -> None:
         train([IntentSpec("a", ("x",)), IntentSpec("a", ("y",))])
     with pytest.raises(ValueError, match="two intents"):
         train([IntentSpec("a", ("hello",)), IntentSpec("b", ("",))])
-    # The Unknown intent's examples are not an intent: one real intent is still too few.
+    # The Unknown intent's examples are not an intent: they need one beside them.
     with pytest.raises(ValueError, match="two intents"):
-        train([IntentSpec(UNKNOWN_INTENT, ("x",)), IntentSpec("b", ("y",))])
+        train([IntentSpec(UNKNOWN_INTENT, ("x", "z")), IntentSpec("b", ("",))])
     with pytest.raises(ValueError, match="backend"):
         train(BANKING, backend="nope")
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from nlu_corpus import BANKING
 
-from oiap.nlu import UNKNOWN_INTENT, IntentModel, IntentSpec, load_model, train
+from oiap.nlu import UNKNOWN_INTENT, IntentModel, IntentSpec, load_model, train, training_problem
 from oiap.nlu.evaluation import cross_validate
 
 OUT_OF_SCOPE = IntentSpec(
@@ -80,6 +80,16 @@ def test_evaluation_counts_unknown_examples_answered_unknown() -> None:
     unknown = report.per_intent[UNKNOWN_INTENT]
     assert unknown.support == len(OUT_OF_SCOPE.examples)
     assert unknown.recall > 0.5
+
+
+def test_one_intent_with_unknown_examples_can_be_trained() -> None:
+    rate = IntentSpec("rate", ("what is the interest rate", "how much interest do you pay"))
+    assert training_problem([rate]) is not None
+    assert training_problem([rate, IntentSpec(UNKNOWN_INTENT, ("",))]) is not None
+    assert training_problem([IntentSpec(UNKNOWN_INTENT, ("a", "b")), rate]) is None
+    model = train([rate, OUT_OF_SCOPE])
+    assert model.predict("what interest rate do you pay", threshold=0.0).intent == "rate"
+    assert model.predict("tell me a joke", threshold=0.0).intent == UNKNOWN_INTENT
 
 
 @pytest.mark.slow
