@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 
 from oiap.domain.bot_definition import catalogue_of
+from oiap.domain.bots import DomainSpec
 from oiap.domain.flow_validation import Catalogue, Problem, validate_flow
 from oiap.domain.flow_versions import GrayRule, VersionRouting, select_version
 from oiap.domain.flows import Flow, canonical_json, flow_from_data
@@ -26,13 +27,15 @@ class InvalidConfiguration(OiapError):
         return {**super().body(), "problems": self.problems}
 
 
-async def tenant_catalogue(repos: Repositories, tenant_id: str) -> Catalogue:
+async def tenant_catalogue(
+    repos: Repositories, tenant_id: str, domains: list[DomainSpec]
+) -> Catalogue:
     flows = [s.flow for s in await repos.bots.list_flows(tenant_id)]
     return catalogue_of(
         variables=await repos.bots.list_variables(tenant_id),
         templates=await repos.bots.list_templates(tenant_id),
         interfaces=await repos.bots.list_interfaces(tenant_id),
-        domains=[spec for _, spec in await repos.bots.list_domain_specs(tenant_id)],
+        domains=domains,
         faq_groups=[g.group.name for g in await repos.bots.list_faq_groups(tenant_id)],
         flows=flows,
     )
@@ -53,15 +56,14 @@ async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVers
     stored = await repos.bots.get_flow(tenant_id, code)
     if stored is None:
         raise OiapError(Err.NOT_FOUND, f"No flow '{code}'.")
-    problems = [
-        f"flow {code!r}: {p}"
-        for p in validate_flow(stored.flow, await tenant_catalogue(repos, tenant_id))
-    ]
-    problems += await untrainable_domains(repos, tenant_id, stored.flow)
+    domains = [spec for _, spec in await repos.bots.list_domain_specs(tenant_id)]
+    catalogue = await tenant_catalogue(repos, tenant_id, domains)
+    problems = [f"flow {code!r}: {p}" for p in validate_flow(stored.flow, catalogue)]
+    problems += untrainable_domains(domains, stored.flow)
     if problems:
         raise InvalidConfiguration(problems)
     definition = canonical_json(stored.flow)
-    resources = await freeze_resources(repos, tenant_id, stored.flow)
+    resources = await freeze_resources(repos, tenant_id, stored.flow, domains)
     versions = await repos.bots.list_versions(tenant_id, code)
     if versions and (versions[-1].definition, versions[-1].resources) == (definition, resources):
         return versions[-1]

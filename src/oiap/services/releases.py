@@ -169,10 +169,10 @@ def resources_document(
     )
 
 
-async def untrainable_domains(repos: Repositories, tenant_id: str, flow: Flow) -> list[str]:
+def untrainable_domains(domains: Iterable[DomainSpec], flow: Flow) -> list[str]:
     """Problems of the domains ``flow`` recognises with that no model can be trained from
     (a domain with no examples at all has no model: everything said there is Unknown)."""
-    specs = {spec.name: spec for _, spec in await repos.bots.list_domain_specs(tenant_id)}
+    specs = {spec.name: spec for spec in domains}
     problems = []
     for name in sorted(domains_used([flow])):
         trained = intent_specs(specs[name]) if name in specs else []
@@ -182,10 +182,13 @@ async def untrainable_domains(repos: Repositories, tenant_id: str, flow: Flow) -
     return problems
 
 
-async def freeze_resources(repos: Repositories, tenant_id: str, flow: Flow) -> str:
-    """The resources document of a version of ``flow`` published now, training what is new."""
+async def freeze_resources(
+    repos: Repositories, tenant_id: str, flow: Flow, domains: Iterable[DomainSpec]
+) -> str:
+    """The resources document of a version of ``flow`` published now, training what is new
+    (``domains``: the tenant's, as read for the checks before)."""
     bot = await repos.bots.get_bot(tenant_id)
-    specs = {spec.name: spec for _, spec in await repos.bots.list_domain_specs(tenant_id)}
+    specs = {spec.name: spec for spec in domains}
     models: dict[str, str] = {}
     for name in sorted(domains_used([flow])):
         spec = specs.get(name)
