@@ -13,6 +13,8 @@ from typing import Any
 import orjson
 
 NAMESPACES = ("FLOW", "GLOBAL", "TOC", "IVRREQUEST")
+_STANDARD_MARK = b" "
+"""Leads a state written by the standard library, to be read back by it (see to_json)."""
 
 
 @dataclass
@@ -48,14 +50,18 @@ class DialogState:
     def to_json(self) -> bytes:
         # Every field is already plain JSON data, so the instance dict serialises as it is.
         # Written and read on every turn: orjson, with the standard library for what it
-        # refuses (lone surrogates from escaped input, integers wider than 64 bits).
+        # refuses (lone surrogates from escaped input, integers wider than 64 bits). orjson
+        # would read such integers back as floats, silently: the standard library's text
+        # starts with a space (still JSON) so that it is read back by the standard library.
         try:
             return orjson.dumps(vars(self))
         except orjson.JSONEncodeError:
-            return json.dumps(vars(self), separators=(",", ":")).encode()
+            return _STANDARD_MARK + json.dumps(vars(self), separators=(",", ":")).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> DialogState:
+        if raw.startswith(_STANDARD_MARK):
+            return cls(**json.loads(raw))
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:

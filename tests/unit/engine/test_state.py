@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,3 +50,19 @@ def test_the_awkward_cases_explicitly() -> None:
     state.variables["FLOW"]["big"] = 2**70
     state.variables["FLOW"]["surrogate"] = "\ud800 caller text"
     assert DialogState.from_json(state.to_json()) == state
+
+
+def test_integers_wider_than_64_bits_alone_stay_integers() -> None:
+    # Without a lone surrogate beside them, such integers once came back as floats.
+    for value in (2**64, -(2**63) - 1, 2**70):
+        state = _state()
+        state.variables["FLOW"]["answer"] = value
+        back = DialogState.from_json(state.to_json())
+        assert back.variables["FLOW"]["answer"] == value
+        assert type(back.variables["FLOW"]["answer"]) is int
+
+
+def test_states_stay_json_for_any_reader() -> None:
+    state = _state()
+    state.variables["FLOW"]["answer"] = -(2**63) - 1
+    assert json.loads(state.to_json())["variables"]["FLOW"]["answer"] == -(2**63) - 1
