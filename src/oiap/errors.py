@@ -83,6 +83,9 @@ class Err(_Entry):
     BODY_TOO_LARGE = ErrorSpec(10000002, 413, "The request body is too large.")
     DIALOG_ORDER = ErrorSpec(10000002, 409, "The request does not follow the dialog's last action.")
     DIALOG_BUSY = ErrorSpec(10000001, 503, "The dialog is busy with another request; retry.")
+    STORE_UNAVAILABLE = ErrorSpec(
+        10000001, 503, "The session store is unavailable; retry in a few seconds."
+    )
     CONFIGURATION_INVALID = ErrorSpec(
         10000002, 422, "The configuration does not pass validation; see 'problems'."
     )
@@ -132,6 +135,9 @@ class MsErr(_Entry):
     BODY_TOO_LARGE = MsErrorSpec("MSS.00000002", 413, "Invalid body: larger than 12 MB.")
     INVALID_PARAMETER = MsErrorSpec("MSS.00000003", 400, "Invalid parameter")
     INTERNAL = MsErrorSpec("MSS.00000004", 500, "Internal Error")
+    STORE_UNAVAILABLE = MsErrorSpec(
+        "MSS.00000004", 503, "The session store is unavailable; retry in a few seconds."
+    )
     API_NOT_FOUND = MsErrorSpec("MSS.00010003", 404, "SR.api not found")
     METHOD_NOT_ALLOWED = MsErrorSpec("MSS.00010004", 405, "SR.method not allowed")
     PROJECT_MISMATCH = MsErrorSpec("MSS.00010009", 403, "urlTenantId is not equal tokenTenantId")

@@ -31,6 +31,33 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8080
 
+    # -- faults: deadlines, limits and shares (docs/operations.md) --------------------------
+    # seconds a whole dialog turn may take, its business-interface calls included; a retry
+    # of a turn still running waits this long for its answer
+    turn_budget: Annotated[float, Field(gt=0, le=300)] = 20.0
+    # seconds a dialog lock lives unless renewed; a running turn renews it, a dead worker's
+    # lock frees this long after the crash
+    dialog_lock_lease: Annotated[float, Field(ge=1, le=60)] = 5.0
+    # largest business-interface or language-model answer read, in bytes
+    interface_max_answer_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
+    # concurrent business-interface calls per worker: in all, per tenant, per destination host
+    interface_max_connections: Annotated[int, Field(ge=1)] = 100
+    interface_max_per_tenant: Annotated[int, Field(ge=1)] = 20
+    interface_max_per_host: Annotated[int, Field(ge=1)] = 20
+    # outgoing calls (business interfaces, language models): CIDR lists, comma-separated
+    egress_deny: str = (
+        "127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8,::/128,224.0.0.0/4,ff00::/8,"
+        "::ffff:127.0.0.0/104,::ffff:169.254.0.0/112"
+    )
+    egress_allow: str = ""
+    # seconds to connect to Redis, and to wait for one command's answer
+    redis_connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    redis_command_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    # turn records kept in memory while the database is away (in-process session store)
+    record_buffer_max: Annotated[int, Field(ge=100)] = 100_000
+    # secret checks (scrypt) run at once per worker, off the event loop
+    secret_check_concurrency: Annotated[int, Field(ge=1, le=64)] = 2
+
     @field_validator("session_store")
     @classmethod
     def _known_store(cls, value: str) -> str:

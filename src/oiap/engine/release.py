@@ -52,6 +52,7 @@ class InterfaceCall:
     inputs: Mapping[str, str]
     headers: Mapping[str, str]
     timeout: float
+    tenant_id: str = ""  # whose dialog calls: each tenant gets its own share of connections
 
 
 @dataclass(frozen=True)

@@ -417,6 +417,7 @@ class _Turn:
                 inputs=inputs,
                 headers={p.name: self.render(p.value) for p in interface.headers},
                 timeout=float(interface.timeout or 5),
+                tenant_id=self.state.tenant_id,
             )
         )
         if answer.data is None:
