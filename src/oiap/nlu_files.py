@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from oiap.adapters.bot_folder.yaml_source import BotFileLoader
 from oiap.nlu import FaqEntry, IntentSpec, SlotSpec
 
 LANGUAGES = ("en_US", "zh_CN", "es_ES", "fr_FR", "ar")
@@ -45,7 +46,7 @@ class BotNlu:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=BotFileLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise BotFilesError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from oiap.domain.bots import ACCESS_CODE_MAX, AccessCode, DomainSpec, Language
+from oiap.domain.bots import AccessCode, DomainSpec, Language, access_code_problem
 from oiap.domain.faq import FaqGroup, faq_problems, group_problems
 from oiap.domain.flow_validation import Catalogue, subflow_codes, validate_flow
 from oiap.domain.flows import BusinessInterface, Flow, Template, Variable, placeholders
@@ -127,8 +127,8 @@ def validate_bot(bot: Bot) -> list[BotProblem]:
     domains = {d.name for d in bot.domains}
     for access in bot.access_codes:
         subject = ("access-code", access.access_code)
-        if not access.access_code or len(access.access_code) > ACCESS_CODE_MAX:
-            problems.append(BotProblem(subject, f"an access code is 1-{ACCESS_CODE_MAX} chars"))
+        if (problem := access_code_problem(access.access_code)) is not None:
+            problems.append(BotProblem(subject, f"{problem}: {access.access_code!r}"))
         if access.flow_code not in flows:
             problems.append(BotProblem(subject, f"no flow with code {access.flow_code!r}"))
         if access.domain is not None and access.domain not in domains:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -34,6 +35,29 @@ UNKNOWN_INTENT_CODE = "unknown"
 """Every domain has this preset intent, selected when nothing else matches (spec §11.8)."""
 
 ACCESS_CODE_MAX = 20
+
+# Control (Cc), format (Cf: bidi overrides, zero-width characters, BOM), surrogate, private-use
+# and unassigned characters, and every separator but the plain space: an IVR or a person
+# typing the code can never send what they cannot see, and a bidi override makes a listed
+# code read as another one.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+def access_code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be an access code, or None when it can."""
+    if not 1 <= len(code) <= ACCESS_CODE_MAX:
+        return f"an access code is 1-{ACCESS_CODE_MAX} characters"
+    if not code.strip():
+        return "an access code is not only spaces"
+    if code != code.strip():
+        return "an access code does not start or end with a space"
+    for position, char in enumerate(code, 1):
+        if char != " " and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            return (
+                f"an access code has no control, format or invisible characters "
+                f"(U+{ord(char):04X} at character {position})"
+            )
+    return None
 
 
 class DialogType(IntEnum):

@@ -263,7 +263,9 @@ class _Checker:
         try:
             expr = parse(text)
         except ExpressionError as exc:
-            self.add(Rule.BAD_EXPRESSION, f"{where} {text!r} does not parse: {exc}", node)
+            # A hostile expression is kilobytes long: quote only its start.
+            shown = text if len(text) <= 80 else text[:77] + "..."
+            self.add(Rule.BAD_EXPRESSION, f"{where} {shown!r} does not parse: {exc}", node)
             return
         for name in sorted(variables(expr)):
             self.check_variable(node, name, where)
@@ -521,14 +523,17 @@ def _closure(seeds: list[str], step: Any) -> set[str]:
 
 
 def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+    # A stack, not recursion: node parameters are tenant data and may nest arbitrarily deep.
+    stack: list[tuple[object, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            yield where, item
+        elif isinstance(item, dict):
+            children = [(v, f"{where}.{k}" if where else str(k)) for k, v in item.items()]
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(item)]))
 
 
 def subflow_codes(flow: Flow) -> set[str]:

@@ -9,8 +9,11 @@ Grammar (JavaScript-like, as flows write it, spec §11.3 Branch Judgment)::
     operand := STRING | NUMBER | true | false | null | VARIABLE | "(" or ")"
 
 Variables are dotted names under a known namespace (``FLOW.x``, ``GLOBAL.y``, ``SYS.z``,
-``TOC.a``, ``IVRREQUEST.b``). Work is bounded by the text length and the nesting depth, so a
-hostile flow cannot make a turn slow.
+``TOC.a``, ``IVRREQUEST.b``). There is no arithmetic, so no expression can compute a huge
+number or string. A flow is configuration a tenant writes, so every size is bounded when it
+is parsed (at publish, and again at run time): the text, each literal, the number of terms and
+the nesting. ``||`` and ``&&`` chains are held flat, so the tree is never deeper than the
+nesting allows and nothing that walks it can exhaust the stack.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from dataclasses import dataclass
 
 MAX_LENGTH = 4096
 MAX_DEPTH = 32
+"""Parentheses and ``!`` nested in one another."""
+MAX_TERMS = 128
+"""Operands (literals and variables) in one expression; real conditions use a handful."""
+MAX_NUMBER_DIGITS = 30
+"""Digits in a number literal, both sides of the point; account numbers fit, 10**4000 does not."""
+MAX_STRING_LENGTH = 1024
+"""Characters in a string literal, between the quotes."""
 NAMESPACES = ("FLOW", "GLOBAL", "SYS", "TOC", "IVRREQUEST")
 COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 
@@ -28,10 +38,17 @@ Value = str | int | float | bool | None
 
 
 class ExpressionError(ValueError):
+    """The text is not an expression we run; ``position`` is where it goes wrong."""
+
     def __init__(self, position: int, message: str) -> None:
         self.position = position
         self.message = message
         super().__init__(f"{message} at character {position + 1}")
+
+
+class EvaluationError(ValueError):
+    """Evaluating a parsed expression failed on the values it met (the dialog takes
+    ``SYSERROR_INNER``); whatever the evaluator raised is its cause."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +73,7 @@ class Not:
 @dataclass(frozen=True)
 class Logical:
     operator: str  # "&&" or "||"
-    left: Expr
-    right: Expr
+    operands: tuple[Expr, ...]  # two or more, evaluated left to right with short-circuit
 
 
 @dataclass(frozen=True)
@@ -69,8 +85,9 @@ class Comparison:
 
 Expr = Literal | Variable | Not | Logical | Comparison
 
+_SPACE = re.compile(r"\s*")
 _TOKEN = re.compile(
-    r"""\s*(?:
+    r"""(?:
         (?P<number>-?\d+(?:\.\d+)?)
       | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
       | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
@@ -89,18 +106,39 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
-    position = 0
+    terms = 0
+    position = _skip_space(text, 0)
     while position < len(text):
-        if text[position:].strip() == "":
-            break
         match = _TOKEN.match(text, position)
         if match is None or match.lastgroup is None:
-            start = position + len(text[position:]) - len(text[position:].lstrip())
-            raise ExpressionError(start, f"unexpected character {text[start]!r}")
-        start = match.start(match.lastgroup)
-        tokens.append(_Token(match.lastgroup, match.group(match.lastgroup), start))
-        position = match.end()
+            raise ExpressionError(position, f"unexpected character {text[position]!r}")
+        token = _Token(match.lastgroup, match.group(), position)
+        _check_literal(token)
+        if token.kind != "op":
+            terms += 1
+            if terms > MAX_TERMS:
+                raise ExpressionError(position, f"more than {MAX_TERMS} terms")
+        tokens.append(token)
+        position = _skip_space(text, match.end())
     return tokens
+
+
+def _skip_space(text: str, position: int) -> int:
+    match = _SPACE.match(text, position)
+    return match.end() if match else position
+
+
+def _check_literal(token: _Token) -> None:
+    if token.kind == "number":
+        digits = sum(c.isdigit() for c in token.text)
+        if digits > MAX_NUMBER_DIGITS:
+            raise ExpressionError(
+                token.position, f"number literal longer than {MAX_NUMBER_DIGITS} digits"
+            )
+    elif token.kind == "string" and len(token.text) - 2 > MAX_STRING_LENGTH:
+        raise ExpressionError(
+            token.position, f"string literal longer than {MAX_STRING_LENGTH} characters"
+        )
 
 
 def _unquote(text: str) -> str:
@@ -109,6 +147,9 @@ def _unquote(text: str) -> str:
 
 
 class _Parser:
+    """Recursive descent whose recursion is bounded: every level of ``(`` or ``!`` counts
+    towards ``MAX_DEPTH`` before it recurses, and chains are built as flat tuples."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = _tokens(text)
@@ -136,26 +177,30 @@ class _Parser:
         return expr
 
     def disjunction(self, depth: int) -> Expr:
-        expr = self.conjunction(depth)
+        operands = [self.conjunction(depth)]
         while self.at("||"):
             self.take()
-            expr = Logical("||", expr, self.conjunction(depth))
-        return expr
+            operands.append(self.conjunction(depth))
+        return operands[0] if len(operands) == 1 else Logical("||", tuple(operands))
 
     def conjunction(self, depth: int) -> Expr:
-        expr = self.unary(depth)
+        operands = [self.unary(depth)]
         while self.at("&&"):
             self.take()
-            expr = Logical("&&", expr, self.unary(depth))
-        return expr
+            operands.append(self.unary(depth))
+        return operands[0] if len(operands) == 1 else Logical("&&", tuple(operands))
+
+    def deeper(self, depth: int, token: _Token) -> int:
+        if depth >= MAX_DEPTH:
+            raise ExpressionError(
+                token.position, f"expression nested too deeply (more than {MAX_DEPTH} levels)"
+            )
+        return depth + 1
 
     def unary(self, depth: int) -> Expr:
-        if depth > MAX_DEPTH:
-            token = self.peek()
-            raise ExpressionError(token.position if token else 0, "expression nested too deeply")
         if self.at("!"):
-            self.take()
-            return Not(self.unary(depth + 1))
+            inner = self.deeper(depth, self.take())
+            return Not(self.unary(inner))
         left = self.operand(depth)
         if self.at(*COMPARISONS):
             operator = self.take().text
@@ -183,9 +228,7 @@ class _Parser:
                 )
             return Variable(token.text)
         if token.text == "(":
-            if depth > MAX_DEPTH:
-                raise ExpressionError(token.position, "expression nested too deeply")
-            inner = self.disjunction(depth + 1)
+            inner = self.disjunction(self.deeper(depth, token))
             closing = self.peek()
             if closing is None or closing.text != ")":
                 where = closing.position if closing else len(self.text)
@@ -196,7 +239,7 @@ class _Parser:
 
 
 def parse(text: str) -> Expr:
-    """Parse a condition; ``ExpressionError`` says where it goes wrong."""
+    """Parse a condition; ``ExpressionError`` says where it goes wrong (or which limit)."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(MAX_LENGTH, f"expression longer than {MAX_LENGTH} characters")
     if not text.strip():
@@ -205,16 +248,20 @@ def parse(text: str) -> Expr:
 
 
 def variables(expr: Expr) -> set[str]:
-    """Every variable the expression reads."""
-    match expr:
-        case Variable(name):
-            return {name}
-        case Not(operand):
-            return variables(operand)
-        case Logical(_, left, right) | Comparison(_, left, right):
-            return variables(left) | variables(right)
-        case _:
-            return set()
+    """Every variable the expression reads (walked with a stack, not recursion)."""
+    found: set[str] = set()
+    stack: list[Expr] = [expr]
+    while stack:
+        match stack.pop():
+            case Variable(name):
+                found.add(name)
+            case Not(operand):
+                stack.append(operand)
+            case Logical(_, operands):
+                stack.extend(operands)
+            case Comparison(_, left, right):
+                stack.extend((left, right))
+    return found
 
 
 def truthy(value: object) -> bool:
@@ -223,11 +270,13 @@ def truthy(value: object) -> bool:
     return bool(value)
 
 
-def _number(value: object) -> float | None:
+def _number(value: object) -> int | float | None:
+    # Integers stay integers: Python compares int with int or float exactly, where turning a
+    # wide integer into a float would overflow.
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return value
     if isinstance(value, str):
         try:
             return float(value)
@@ -259,18 +308,32 @@ def _compare(operator: str, left: object, right: object) -> bool:
 
 
 def evaluate(expr: Expr, lookup: Callable[[str], object]) -> object:
-    """The value of ``expr``; ``lookup`` answers a variable's value (None when unset)."""
+    """The value of ``expr``; ``lookup`` answers a variable's value (None when unset).
+
+    Whatever goes wrong on the values met (a text form too long to build, a value that
+    refuses comparison, an expression tree built by hand past the stack) is raised as
+    ``EvaluationError``, the one failure a dialog turns into ``SYSERROR_INNER``.
+    """
+    try:
+        return _value(expr, lookup)
+    except EvaluationError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, LookupError, RecursionError) as exc:
+        raise EvaluationError(f"cannot evaluate: {type(exc).__name__}: {exc}") from exc
+
+
+def _value(expr: Expr, lookup: Callable[[str], object]) -> object:
     match expr:
         case Literal(value):
             return value
         case Variable(name):
             return lookup(name)
         case Not(operand):
-            return not truthy(evaluate(operand, lookup))
-        case Logical("&&", left, right):
-            return truthy(evaluate(left, lookup)) and truthy(evaluate(right, lookup))
-        case Logical(_, left, right):
-            return truthy(evaluate(left, lookup)) or truthy(evaluate(right, lookup))
+            return not truthy(_value(operand, lookup))
+        case Logical("&&", operands):
+            return all(truthy(_value(o, lookup)) for o in operands)
+        case Logical(_, operands):
+            return any(truthy(_value(o, lookup)) for o in operands)
         case Comparison(operator, left, right):
-            return _compare(operator, evaluate(left, lookup), evaluate(right, lookup))
+            return _compare(operator, _value(left, lookup), _value(right, lookup))
     raise TypeError(f"not an expression: {expr!r}")

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from oiap.adapters.bot_folder.yaml_source import BotFileLoader
 from oiap.domain.flows import ReplyMode
 
 DEFAULT_CALLING = "13500000001"
@@ -542,7 +543,7 @@ def _test(node: yaml.Node, file: str) -> ConversationTest:
 
 def _compose(text: str, file: str) -> tuple[list[yaml.Node], list[Problem]]:
     try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.compose_all(text, Loader=BotFileLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = int(mark.line) + 1 if mark is not None else 0

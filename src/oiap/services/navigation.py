@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from oiap.domain.bots import AccessCode, DialogType, Domain
+from oiap.domain.bots import AccessCode, DialogType, Domain, access_code_problem
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import StoredAccessCode
 from oiap.services.ports import Repositories, Storage
@@ -35,6 +35,14 @@ class BindingInput:
     flow_code: str | None = None
     description: str | None = None
     source: str | None = None
+
+
+def _require_writable_code(code: str) -> None:
+    # Checked where a code is written, not where it is read: a binding stored before this
+    # rule can still be found and deleted.
+    problem = access_code_problem(code)
+    if problem is not None:
+        raise OiapError(Err.PARAMETER, f"'accessCode' {code!r}: {problem}.")
 
 
 def access_id_of(text: str) -> int | None:
@@ -115,6 +123,8 @@ async def create_binding(
         if wanted.domain_id is not None:
             domain = (await _domain_by_id(repos, tenant_id, wanted.domain_id)).name
         code = wanted.access_code
+        if code is not None:
+            _require_writable_code(code)
         if code is None:
             code = _generated_code(await repos.bots.list_access_codes(tenant_id))
         elif overwrite:
@@ -144,6 +154,7 @@ async def update_binding(
             raise OiapError(Err.NOT_FOUND, f"No binding '{access_id}'.")
         binding = replace(current.binding, dialog_type=wanted.dialog_type)
         if wanted.access_code is not None:
+            _require_writable_code(wanted.access_code)
             await _require_free_code(repos, tenant_id, wanted.access_code, owner=number)
             binding = replace(binding, access_code=wanted.access_code)
         if wanted.flow_code is not None:

@@ -9,6 +9,50 @@ from typing import Any
 
 import yaml
 
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest bot-folder file read; the demo bot's largest is a few kilobytes."""
+MAX_NESTING = 64
+"""Deepest nesting of mappings and lists in one file; bot files use about six levels."""
+
+
+class BotFileLoader(yaml.SafeLoader):
+    """The safe loader without aliases and with bounded nesting.
+
+    The bot format never needs anchors and aliases (docs/bot-format.md), and an alias is how a
+    ten-line file expands to billions of values ("billion laughs"), so an alias is refused
+    where it stands. Composing recurses once per level, so nesting is bounded too.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.nesting = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            message = f"aliases (*{event.anchor}) are not supported in bot files; write it out"
+            mark = event.start_mark if isinstance(event.start_mark, yaml.error.Mark) else None
+            raise yaml.composer.ComposerError(None, None, message, mark)
+        if self.nesting >= MAX_NESTING:
+            message = f"nested deeper than {MAX_NESTING} levels"
+            raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+        self.nesting += 1
+        try:
+            node: yaml.Node | None = super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+        return node
+
+
+def compose_bot_file(text: str) -> yaml.Node | None:
+    """One bot-folder YAML document as marked nodes; ``yaml.YAMLError`` names the line."""
+    loader = BotFileLoader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
 
 @dataclass(frozen=True)
 class FileProblem:
@@ -40,12 +84,18 @@ class Source:
 
     def compose(self, path: Path) -> yaml.Node | None:
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)
+            text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(FileProblem(self.name, 0, f"cannot read: {exc}"))
             return None
+        if len(raw) > MAX_FILE_BYTES:
+            message = f"larger than {MAX_FILE_BYTES // 1024} KiB; split it or shorten it"
+            self.problems.append(FileProblem(self.name, 0, message))
+            return None
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = compose_bot_file(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = int(mark.line) + 1 if mark is not None else 0
