@@ -30,6 +30,12 @@ class TurnRecord:
     latency_ms: float
 
 
+class TurnRecordsRefused(Exception):
+    """The database refused turn records for something in their data (a value it cannot
+    store, a tenant that no longer exists), not because it is away: retrying the same
+    records cannot succeed."""
+
+
 class DialogRepository(Protocol):
     async def get_model(self, tenant_id: str, model_key: str) -> bytes | None: ...
 
@@ -37,7 +43,9 @@ class DialogRepository(Protocol):
 
     async def put_model(self, tenant_id: str, model_key: str, domain: str, data: bytes) -> None: ...
 
-    async def add_turns(self, records: list[TurnRecord]) -> None: ...
+    async def add_turns(self, records: list[TurnRecord]) -> None:
+        """Raises ``TurnRecordsRefused`` when the records' data is refused."""
+        ...
 
     async def list_turns(
         self,

@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, insert, select
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oiap.adapters.sql.dialog_tables import DialogTurnRow, NluModelRow
-from oiap.services.dialog_ports import TurnRecord
+from oiap.services.dialog_ports import TurnRecord, TurnRecordsRefused
 
 _TURN_FIELDS = tuple(TurnRecord.__dataclass_fields__)
+# A caller-chosen value longer than its column (an 80-digit call_sor_id) is cut to fit: the
+# record is kept rather than refused.
+_TURN_LENGTHS = {
+    column.name: column.type.length
+    for column in DialogTurnRow.__table__.columns
+    if isinstance(column.type, String) and column.type.length
+}
+
+
+def _turn_row(record: TurnRecord) -> dict[str, object]:
+    row: dict[str, object] = {name: getattr(record, name) for name in _TURN_FIELDS}
+    for name, length in _TURN_LENGTHS.items():
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > length:
+            row[name] = value[:length]
+    return row
+
+
+def _refused_for_data(exc: BaseException) -> bool:
+    """Whether the database (or its driver) refused the values, not the connection."""
+    if isinstance(exc, IntegrityError | DataError):
+        return True
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+        if state[:2] in ("22", "23"):  # SQLSTATE classes: data exception, integrity violation
+            return True
+    # Text the driver cannot encode (a lone surrogate) fails before reaching the server.
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ValueError):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 class SqlDialogs:
@@ -38,9 +73,14 @@ class SqlDialogs:
         await self._session.flush()
 
     async def add_turns(self, records: list[TurnRecord]) -> None:
-        if records:
-            rows = [{name: getattr(r, name) for name in _TURN_FIELDS} for r in records]
-            await self._session.execute(insert(DialogTurnRow), rows)
+        if not records:
+            return
+        try:
+            await self._session.execute(insert(DialogTurnRow), [_turn_row(r) for r in records])
+        except (StatementError, ValueError) as exc:
+            if _refused_for_data(exc):
+                raise TurnRecordsRefused(str(exc).splitlines()[0]) from exc
+            raise
 
     async def list_turns(
         self,
