@@ -92,6 +92,9 @@ def free_port() -> int:
 
 def oiap_env(**settings: str | int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OIAP_")}
+    # Tests' stubs live on loopback, which the default egress policy refuses; a test of the
+    # policy itself passes its own egress_allow (e.g. "").
+    settings.setdefault("egress_allow", "127.0.0.1/32")
     env.update({f"OIAP_{k.upper()}": str(v) for k, v in settings.items()})
     env["PYTHONUNBUFFERED"] = "1"
     return env

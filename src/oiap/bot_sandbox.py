@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from oiap.adapters.http.egress import EgressPolicy
 from oiap.adapters.http.interfaces import HttpInterfaceCaller
 from oiap.adapters.sessions.memory import MemorySessionStore
 from oiap.adapters.sql.database import Database, upgrade
@@ -90,7 +91,8 @@ class _StubbedCaller:
 
     def __init__(self, stubs: _StubServer) -> None:
         self.stubs = stubs
-        self.http = HttpInterfaceCaller(max_connections=10)
+        # The author's own machine calling the sandbox's loopback stubs: no egress policy.
+        self.http = HttpInterfaceCaller(egress=EgressPolicy.open(), max_connections=10)
 
     async def call(self, call: InterfaceCall) -> InterfaceAnswer:
         answer = self.stubs.answers.get(call.name)

@@ -161,6 +161,8 @@ def serve(
         )
     if demo:
         os.environ["OIAP_DEMO"] = "1"  # the workers serve the demo's stand-in systems
+        # ... and let the demo bot's interfaces call exactly this origin past the egress policy
+        os.environ["OIAP_HOST"], os.environ["OIAP_PORT"] = host, str(port)
         base_url = f"http://{host}:{port}"
         creds = _run(lambda storage, sessions: load_demo(storage, sessions, base_url))
         _print_demo(f"http://{host}:{port}", creds)

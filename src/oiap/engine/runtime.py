@@ -26,6 +26,7 @@ from oiap.engine import expressions
 from oiap.engine.actions import Action, Prompt, Query, Release, ReleaseReason, Transfer
 from oiap.engine.release import DialogPorts, FlowRelease, InterfaceCall
 from oiap.engine.state import DialogState
+from oiap.engine.urls import UnsafeUrlTemplate, render_url
 from oiap.engine.values import (
     as_text,
     coerce,
@@ -409,11 +410,15 @@ class _Turn:
         inputs = {p.name: self.render(p.value) for p in interface.inputs}
         for name, value in dict(node.params.get("inputs", {})).items():
             inputs[str(name)] = self.render(as_text(value))
+        try:
+            url = render_url(interface.url, self.lookup)
+        except UnsafeUrlTemplate:  # a caller's value could choose the host: never called
+            return await self.system_error(node, "SYSERROR_INTERFACE")
         answer = await self.ports.call_interface(
             InterfaceCall(
                 name=interface.name,
                 method=interface.method,
-                url=self.render(interface.url),
+                url=url,
                 inputs=inputs,
                 headers={p.name: self.render(p.value) for p in interface.headers},
                 timeout=float(interface.timeout or 5),

@@ -16,6 +16,7 @@ from oiap.services.ports import Repositories, Storage
 
 LanguageModelProbe = Callable[[dict[str, Any]], Awaitable[str | None]]
 """Calls a third-party model once with ``third_party_model_config``; the problem or None."""
+UNREACHABLE = "The model is unreachable."
 
 _REQUIRED = {
     AppType.IFLYTEK_AIUI: ("app_id", "app_key", "api_secret"),
@@ -133,15 +134,16 @@ async def validate_robot(
     storage: Storage, project: Project, document: dict[str, Any], probe: LanguageModelProbe
 ) -> None:
     """What ``check_config`` checks, then the back end itself: a third-party model is called
-    once (unreachable, non-2xx or not a chat completion → ``MSS.47010134``), an access code
-    must be bound in the tenant."""
+    once (through the egress policy; any failure → ``MSS.47010134`` "unreachable", never why,
+    so that validation cannot map which addresses and ports answer), an access code must be
+    bound in the tenant."""
     app_type = int(document["app_type"])
     check_config(app_type, document)
     kind = known_type(app_type)
     if kind is AppType.THIRD_PARTY_LLM:
         problem = await probe(dict(document["third_party_model_config"]))
         if problem is not None:
-            raise MetaStudioError(MsErr.LLM_URL_INVALID, problem)
+            raise MetaStudioError(MsErr.LLM_URL_INVALID, UNREACHABLE)
     elif kind is AppType.OIAP_ACCESS_CODE:
         code = str(document["oiap_config"]["access_code"])
         async with storage.reader() as repos:

@@ -118,25 +118,26 @@ def test_validate_calls_the_model_once(project: Project, fake_model: FakeModel) 
 
 
 @pytest.mark.parametrize(
-    ("where", "key", "mentions"),
+    ("where", "key"),
     [
-        ("/broken/v1/chat/completions", KEY, "HTTP 500"),
-        ("/v1/chat/completions", "wrong-key", "HTTP 401"),
-        ("/v1/no/such/path", KEY, "HTTP 404"),
-        ("/text/v1/chat/completions", KEY, "JSON"),
-        ("/odd/v1/chat/completions", KEY, "choices"),
+        ("/broken/v1/chat/completions", KEY),
+        ("/v1/chat/completions", "wrong-key"),
+        ("/v1/no/such/path", KEY),
+        ("/text/v1/chat/completions", KEY),
+        ("/odd/v1/chat/completions", KEY),
     ],
 )
 def test_validate_reports_a_misbehaving_model(
-    project: Project, fake_model: FakeModel, where: str, key: str, mentions: str
+    project: Project, fake_model: FakeModel, where: str, key: str
 ) -> None:
+    # One answer whatever went wrong: validate must not tell a tenant what listens where.
     with pytest.raises(ClientRequestException) as err:
         _validate(
             project.client(), 6, third_party_model_config=_llm_config(fake_model.url + where, key)
         )
     assert err.value.status_code == 400
     assert err.value.error_code == "MSS.47010134"
-    assert mentions in err.value.error_msg
+    assert "unreachable" in err.value.error_msg
 
 
 def test_validate_reports_an_unreachable_model(project: Project) -> None:
@@ -144,7 +145,7 @@ def test_validate_reports_an_unreachable_model(project: Project) -> None:
     with pytest.raises(ClientRequestException) as err:
         _validate(project.client(), 6, third_party_model_config=_llm_config(nobody))
     assert err.value.error_code == "MSS.47010134"
-    assert "could not be reached" in err.value.error_msg
+    assert "unreachable" in err.value.error_msg
 
 
 def test_validate_checks_the_config_before_calling(project: Project) -> None:
