@@ -3,7 +3,6 @@ JSON bodies written with the bot folder's field names (docs/bot-format.md)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
@@ -13,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from oiap.api.oiap.auth import authorize_tenant
 from oiap.api.platform import platform_of
-from oiap.api.wire import MalformedBody, parse_model, read_json_object
+from oiap.api.wire import parse_model, read_json_object
 from oiap.errors import parameter_error
 from oiap.services.bot_management import PAGE_SIZE_MAX, Page
 from oiap.services.ports import Storage
@@ -26,7 +25,6 @@ NAME_MAX = 128
 CODE_MAX = 64
 TEXT_MAX = 4096  # any text box of a diagram element (spec §11.2)
 NUMBER_MAX = 2**31 - 1
-DEPTH_MAX = 64
 PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"  # usable as GLOBAL.x / FLOW.x in expressions
 
@@ -86,41 +84,13 @@ class Body(BaseModel):
         return data
 
 
-def _unstorable(data: Any) -> tuple[str, str] | None:
-    """The first value no database can hold: NUL or unpaired surrogate characters, NaN or
-    infinite numbers, or nesting deeper than ``DEPTH_MAX``."""
-    stack: list[tuple[str, Any, int]] = [("", data, 0)]
-    while stack:
-        where, value, depth = stack.pop()
-        if depth > DEPTH_MAX:
-            return where, f"is nested more than {DEPTH_MAX} levels deep"
-        if isinstance(value, str):
-            if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
-                return where, "contains a character that cannot be stored"
-        elif isinstance(value, float) and not math.isfinite(value):
-            return where, "must be a finite number"
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                path = f"{where}.{key}" if where else str(key)
-                stack.append((path, key, depth + 1))
-                stack.append((path, item, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((f"{where}.{i}", item, depth + 1) for i, item in enumerate(value))
-    return None
-
-
 def body_of(model: type[M]) -> Any:
     """A dependency yielding ``model`` from the JSON body; every problem is 10000002."""
 
     async def dependency(request: Request) -> M:
-        try:
-            data = await read_json_object(request)
-        except RecursionError as exc:
-            raise MalformedBody(None, "The body is nested too deeply.") from exc
-        problem = _unstorable(data)
-        if problem is not None:
-            raise MalformedBody(problem[0] or None, problem[1])
-        return parse_model(model, data)
+        # The reader refuses what no database can hold: NUL, lone surrogates, NaN,
+        # infinities and nesting deeper than its limit.
+        return parse_model(model, await read_json_object(request))
 
     return Depends(dependency)
 

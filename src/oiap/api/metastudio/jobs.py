@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from oiap.api.metastudio import parsing, views
 from oiap.api.metastudio.caller import CallerProject, PlatformDep
 from oiap.api.platform import platform_of
+from oiap.api.wire import MalformedBody, RefusedValue, read_json_value
 from oiap.domain.jobs import Job, parse_states
 from oiap.domain.projects import Project
 from oiap.domain.rooms import Room
@@ -52,8 +53,11 @@ def _extend_param(value: object) -> str | None:
     if not isinstance(value, str) or len(value) > 4096:
         raise MetaStudioError(MsErr.EXTEND_PARAM_INVALID, "It must be JSON text.")
     try:
-        parsed = json.loads(value)
-    except ValueError:
+        # JSON inside JSON: the same limits as a body, as it is read the same way.
+        parsed = read_json_value(value.encode("utf-8", "surrogatepass"))
+    except RefusedValue as exc:
+        raise invalid_parameter(f"extend_param.{exc.field}", exc.problem) from None
+    except MalformedBody:
         raise MetaStudioError(MsErr.EXTEND_PARAM_INVALID, "It must be JSON text.") from None
     if not isinstance(parsed, dict):
         raise MetaStudioError(MsErr.EXTEND_PARAM_INVALID, "It must be a JSON object.")
@@ -96,7 +100,8 @@ async def start(room_id: str, request: Request, project: CallerProject) -> JSONR
         raise invalid_parameter("robot_id")
     body = await parsing.json_object(request, optional=True)
     extend = _extend_param(body.get("extend_param"))
-    client_id = json.loads(extend).get("client_id") if extend else None
+    # Already read and checked by ``_extend_param``.
+    client_id = orjson.loads(extend).get("client_id") if extend else None
     if isinstance(client_id, int) and not isinstance(client_id, bool):
         client_id = str(client_id)
     if client_id is not None and (not isinstance(client_id, str) or len(client_id) > 256):

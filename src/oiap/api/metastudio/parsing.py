@@ -2,44 +2,33 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from oiap.api.wire import MalformedBody, RefusedValue, read_json_value
 from oiap.errors import MetaStudioError, MsErr, invalid_parameter
 
 M = TypeVar("M", bound=BaseModel)
 
 
 async def json_value(request: Request, *, empty: Any = None) -> Any:
+    """The body's JSON value: not JSON is MetaStudio's JSON error (spec §11,
+    ``MSS.10000002``); JSON nested too deeply or holding NUL or lone surrogates is a
+    parameter error naming the field."""
     raw = await request.body()
     if not raw.strip():
         if empty is not None:
             return empty
         raise MetaStudioError(MsErr.REQUEST_JSON, "The body is empty.")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MetaStudioError(MsErr.REQUEST_JSON, "The body is not valid JSON.") from exc
-    _refuse_nul(data, "body")
-    return data
-
-
-def _refuse_nul(value: Any, where: str) -> None:
-    """No text the platform stores may hold U+0000 (PostgreSQL cannot store it)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise invalid_parameter(where, "must not contain the NUL character")
-    elif isinstance(value, dict):
-        for key, member in value.items():
-            _refuse_nul(key, where)
-            _refuse_nul(member, key if where == "body" else f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_nul(item, f"{where}[{index}]")
+        return read_json_value(raw)
+    except RefusedValue as exc:
+        raise invalid_parameter(exc.field or "body", exc.problem) from None
+    except MalformedBody as exc:
+        raise MetaStudioError(MsErr.REQUEST_JSON, exc.problem) from None
 
 
 async def json_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
@@ -90,7 +79,6 @@ def text_query(request: Request, name: str, max_length: int = 256) -> str | None
         return None
     if len(raw) > max_length:
         raise invalid_parameter(name, f"must be at most {max_length} characters")
-    _refuse_nul(raw, name)
     return raw
 
 

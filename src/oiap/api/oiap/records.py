@@ -76,7 +76,8 @@ async def query_history(request: Request) -> JSONResponse:
             problem = first_problem(exc)
             raise OiapError(Err.PARAMETER, f"'{problem.field}': {problem.problem}") from exc
         except MalformedBody as exc:
-            raise OiapError(Err.PARAMETER, exc.problem) from exc
+            detail = f"'{exc.field}': {exc.problem}" if exc.field else exc.problem
+            raise OiapError(Err.PARAMETER, detail) from exc
         await authorize(request, tenant_id=query.tenantId, body_token=query.authToken)
         platform = platform_of(request)
         await platform.dialogs.recorder.flush()  # this worker's last turns are readable now
