@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from oiap.domain.bots import Domain, Language, NewDomain
-from oiap.domain.credentials import hash_secret, new_secret
+from oiap.domain.credentials import new_secret
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant, is_valid_account_id
 from oiap.errors import Err, OiapError
-from oiap.services.auth import revoke_tokens
+from oiap.services.auth import WORKER_SECRET_CHECKS, revoke_tokens
 from oiap.services.ports import SessionStore, Storage
 
 
@@ -36,6 +36,8 @@ async def create_tenant(
     if not name.strip() or len(name) > 128:
         raise OiapError(Err.PARAMETER, "'name' must be 1-128 characters.")
     secret = new_secret()
+    # Hashed before the transaction opens, so no database connection waits on scrypt.
+    secret_hash = await WORKER_SECRET_CHECKS.hash(secret)
     async with storage.transaction() as repos:
         taken = await repos.accounts.get_tenant(tenant_id) or await repos.accounts.get_system_user(
             tenant_id
@@ -43,7 +45,7 @@ async def create_tenant(
         if taken:
             raise OiapError(Err.ALREADY_EXISTS, f"'{tenant_id}' is taken.")
         tenant = Tenant(tenant_id=tenant_id, name=name, created_at=datetime.now(UTC))
-        await repos.accounts.add_tenant(tenant, hash_secret(secret))
+        await repos.accounts.add_tenant(tenant, secret_hash)
     return Credentials(tenant_id=tenant_id, app_key=tenant_id, app_secret=secret)
 
 
@@ -52,10 +54,11 @@ async def rotate_tenant_secret(
 ) -> Credentials:
     """A new secret; tokens issued under the old one stop working at once."""
     secret = secret or new_secret()
+    secret_hash = await WORKER_SECRET_CHECKS.hash(secret)
     async with storage.transaction() as repos:
         if await repos.accounts.get_tenant(tenant_id) is None:
             raise OiapError(Err.KEY_NOT_FOUND, f"No tenant '{tenant_id}'.")
-        await repos.accounts.set_tenant_secret(tenant_id, hash_secret(secret))
+        await repos.accounts.set_tenant_secret(tenant_id, secret_hash)
     await revoke_tokens(sessions, PrincipalKind.TENANT, tenant_id)
     return Credentials(tenant_id=tenant_id, app_key=tenant_id, app_secret=secret)
 
@@ -69,11 +72,12 @@ async def create_system_user(storage: Storage, name: str) -> tuple[SystemUser, s
     if not is_valid_account_id(name):
         raise OiapError(Err.PARAMETER, "'name' must be 1-64 letters, digits, '_', '.', '-'.")
     secret = new_secret()
+    secret_hash = await WORKER_SECRET_CHECKS.hash(secret)
     async with storage.transaction() as repos:
         if await repos.accounts.get_system_user(name) or await repos.accounts.get_tenant(name):
             raise OiapError(Err.ALREADY_EXISTS, f"'{name}' is taken.")
         user = SystemUser(name=name, created_at=datetime.now(UTC))
-        await repos.accounts.add_system_user(user, hash_secret(secret))
+        await repos.accounts.add_system_user(user, secret_hash)
     return user, secret
 
 

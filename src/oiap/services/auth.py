@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
-from oiap.domain.credentials import issue_token, token_digest, token_expiry, verify_secret
+from oiap.domain.credentials import (
+    hash_secret,
+    issue_token,
+    token_digest,
+    token_expiry,
+    verify_secret,
+)
 from oiap.domain.tenants import Principal, PrincipalKind
 from oiap.errors import Err, OiapError
+from oiap.services import lockout
 from oiap.services.ports import SessionStore, Storage
+
+
+class SecretChecks:
+    """A worker's slow hashes (scrypt, tens of milliseconds each), run on ``concurrency``
+    threads of their own. On the event loop a burst of ``gettoken`` stalled every dialog of
+    the worker; hashlib.scrypt releases the GIL, so the loop keeps answering meanwhile, and
+    the small pool bounds how many cores a burst may take (the rest wait their turn)."""
+
+    def __init__(self, concurrency: int = 2) -> None:
+        self.concurrency = concurrency
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid = 0
+
+    def _executor(self) -> ThreadPoolExecutor:
+        # A forked worker inherits the pool but not its threads: it makes its own.
+        if self._pool is None or self._pid != os.getpid():
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="secret-check")
+            self._pid = os.getpid()
+        return self._pool
+
+    async def verify(self, secret: str, stored: str) -> bool:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), verify_secret, secret, stored)
+
+    async def hash(self, secret: str) -> str:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), hash_secret, secret)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+WORKER_SECRET_CHECKS = SecretChecks()
+"""For callers that bring none (the CLI, start-up); the server's come from its settings."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +64,13 @@ class AuthPolicy:
     lockout_threshold: int = 5
     lockout_window: int = 900
     lockout_duration: int = 900
+    secret_checks: SecretChecks = field(default=WORKER_SECRET_CHECKS, compare=False)
+
+    @property
+    def lockout_rule(self) -> lockout.LockoutRule:
+        return lockout.LockoutRule(
+            self.lockout_threshold, self.lockout_window, self.lockout_duration
+        )
 
 
 @dataclass(frozen=True)
@@ -36,10 +89,6 @@ def _tokens_of(kind: PrincipalKind, account_id: str) -> str:
 
 def _failures_key(account_id: str) -> str:
     return f"authfail:{account_id}"
-
-
-def _locked_key(account_id: str) -> str:
-    return f"locked:{account_id}"
 
 
 class TokenCache:
@@ -82,16 +131,14 @@ async def get_token(
             stored = await repos.accounts.secret_hash(kind, app_key)
     if stored is None:
         raise OiapError(Err.KEY_NOT_FOUND)
-    if await sessions.get(_locked_key(app_key)) is not None:
+    attempt = await lockout.reserve(sessions, _failures_key(app_key), policy.lockout_rule)
+    if attempt is None:
         raise OiapError(Err.ACCOUNT_LOCKED)
-    if not verify_secret(app_secret, stored):
-        failures = await sessions.incr(_failures_key(app_key), policy.lockout_window)
-        if failures >= policy.lockout_threshold:
-            await sessions.set(_locked_key(app_key), b"1", policy.lockout_duration)
-            await sessions.delete(_failures_key(app_key))
+    if not await policy.secret_checks.verify(app_secret, stored):
+        if await attempt.wrong():
             raise OiapError(Err.ACCOUNT_LOCKED)
         raise OiapError(Err.KEY_WRONG)
-    await sessions.delete(_failures_key(app_key))
+    await attempt.right()
     issued = issue_token(policy.token_ttl)
     record = json.dumps({"k": kind.value, "a": app_key}).encode()
     await sessions.set(_token_key(issued.digest), record, policy.token_ttl)

@@ -3,7 +3,8 @@
 Every failure is the gateway's ``APIGW.0301``; the detail says which check failed, never
 anything about the secret. More than ``AK_LOCK_AFTER`` wrong signatures (or wrong SK
 passwords) in a row lock the AK for ``AK_LOCK_SECONDS``; the counters live in the session
-store, so with Redis every worker sees the same count (spec §12 item 15).
+store, so with Redis every worker sees the same count (spec §12 item 15), and each check is
+reserved before it is made, so a burst cannot have more checked (services/lockout.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from oiap.domain import signing
 from oiap.domain.projects import Project
 from oiap.domain.sealed_keys import SealBroken, unseal
 from oiap.errors import MetaStudioError, MsErr
+from oiap.services import lockout
 from oiap.services.ports import SessionStore, Storage
 
 CLOCK_SKEW = timedelta(minutes=15)
@@ -28,6 +30,7 @@ AK_LOCK_AFTER = 5
 AK_FAILURE_WINDOW = 900.0
 """Seconds a run of failures is remembered after its first failure."""
 AK_LOCK_SECONDS = 300.0
+_AK_LOCKOUT = lockout.LockoutRule(AK_LOCK_AFTER + 1, AK_FAILURE_WINDOW, AK_LOCK_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,6 @@ def _ak_failures_key(access_key: str) -> str:
     return "ms:akfail:" + hashlib.sha256(access_key.encode()).hexdigest()
 
 
-def _ak_lock_key(access_key: str) -> str:
-    return "ms:aklock:" + hashlib.sha256(access_key.encode()).hexdigest()
-
-
 def _locked() -> MetaStudioError:
     minutes = round(AK_LOCK_SECONDS / 60)
     return _refuse(
@@ -75,24 +74,17 @@ def _locked() -> MetaStudioError:
     )
 
 
-async def _refuse_if_locked(sessions: SessionStore, access_key: str) -> bool:
-    """Raises for a locked AK; otherwise whether it has failures to forget on a success."""
-    lock, failures = await sessions.get_many(
-        [_ak_lock_key(access_key), _ak_failures_key(access_key)]
-    )
-    if lock is not None:
+async def _reserve_check(sessions: SessionStore, access_key: str) -> lockout.Attempt:
+    """Leave to check one secret of the AK; raises while it is locked."""
+    attempt = await lockout.reserve(sessions, _ak_failures_key(access_key), _AK_LOCKOUT)
+    if attempt is None:
         raise _locked()
-    return failures is not None
+    return attempt
 
 
-async def _count_failure(sessions: SessionStore, access_key: str, detail: str) -> MetaStudioError:
+async def _wrong(attempt: lockout.Attempt, detail: str) -> MetaStudioError:
     """The refusal for a wrong secret; the one that exceeds the allowance locks the AK."""
-    failures = await sessions.incr(_ak_failures_key(access_key), AK_FAILURE_WINDOW)
-    if failures <= AK_LOCK_AFTER:
-        return _refuse(detail)
-    await sessions.set(_ak_lock_key(access_key), b"1", AK_LOCK_SECONDS)
-    await sessions.delete(_ak_failures_key(access_key))
-    return _locked()
+    return _locked() if await attempt.wrong() else _refuse(detail)
 
 
 async def _project_and_secret(
@@ -130,7 +122,6 @@ async def verify_signature(
     found = await _project_and_secret(storage, server_key, auth.access_key)
     if found is None:
         raise _refuse("verify aksk signature fail: unknown access key.")
-    had_failures = await _refuse_if_locked(sessions, auth.access_key)
     project, secret_key = found
     canonical = signing.canonical_request(
         request.method,
@@ -142,10 +133,10 @@ async def verify_signature(
     )
     to_sign = signing.string_to_sign(canonical, request.headers["x-sdk-date"])
     expected = signing.signature(secret_key, to_sign)
+    attempt = await _reserve_check(sessions, auth.access_key)
     if not signing.same_signature(expected, auth.signature):
-        raise await _count_failure(sessions, auth.access_key, "verify aksk signature fail.")
-    if had_failures:
-        await sessions.delete(_ak_failures_key(auth.access_key))
+        raise await _wrong(attempt, "verify aksk signature fail.")
+    await attempt.right()
     # A signature is valid for the whole skew window on both sides; remember it that long.
     # Reads are exempt: a client polling a job state twice in one second signs the same bytes.
     seen_for = 2 * CLOCK_SKEW.total_seconds()
@@ -170,11 +161,10 @@ async def issue_token(
     found = await _project_and_secret(storage, server_key, user_name)
     if found is None:
         raise _refuse("The username or password is wrong.")
-    had_failures = await _refuse_if_locked(sessions, user_name)
+    attempt = await _reserve_check(sessions, user_name)
     if not secrets.compare_digest(found[1].encode(), password.encode()):
-        raise await _count_failure(sessions, user_name, "The username or password is wrong.")
-    if had_failures:
-        await sessions.delete(_ak_failures_key(user_name))
+        raise await _wrong(attempt, "The username or password is wrong.")
+    await attempt.right()
     project = found[0]
     if project_id is not None and project_id != project.project_id:
         raise _refuse("The token scope names another project.")

@@ -3,7 +3,8 @@
 A wrong code counts against the client address that sent it, per application for
 activation codes and per project for one-time codes; ``CODE_ATTEMPTS`` wrong codes in a row
 lock that address out for ``CODE_LOCK_SECONDS``, even for a right code. The counters live
-in the session store, so every worker sharing Redis counts together.
+in the session store, so every worker sharing Redis counts together, and each answer takes
+an atomic reservation first, so a burst learns no more than the allowance (services/lockout.py).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from datetime import UTC, datetime
 
 from oiap.domain.projects import Project
 from oiap.errors import MetaStudioError, MsErr, invalid_parameter
-from oiap.services import dialog_codes
+from oiap.services import dialog_codes, lockout
 from oiap.services.ports import SessionStore, Storage
 
 CODE_ATTEMPTS = 5
 """Wrong codes in a row from one address; the last of them locks it out."""
 CODE_LOCK_SECONDS = 600.0
 """How long a lock-out lasts, and how long a run of wrong codes is remembered."""
+_CODE_LOCKOUT = lockout.LockoutRule(CODE_ATTEMPTS, CODE_LOCK_SECONDS, CODE_LOCK_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -44,35 +46,46 @@ _ACTIVE = _Kind(MsErr.ACTIVE_CODE_NOT_FOUND, MsErr.ACTIVE_CODE_LOCKED, "active")
 _ONCE = _Kind(MsErr.ONCE_CODE_INVALID, MsErr.ONCE_CODE_LOCKED, "once")
 
 
-def _keys(kind: _Kind, scope: str, client: str) -> tuple[str, str]:
+def _failures_key(kind: _Kind, scope: str, client: str) -> str:
     who = hashlib.sha256(f"{scope}\n{client}".encode()).hexdigest()
-    return f"ms:codefail:{kind.name}:{who}", f"ms:codelock:{kind.name}:{who}"
+    return f"ms:codefail:{kind.name}:{who}"
 
 
 class _Attempts:
-    """The wrong-code counter of one client address for one application or project."""
+    """The wrong-code counter of one client address for one application or project.
+
+    A code is a lookup, not a slow hash, so it is looked up first; but no answer (wrong or
+    right) is given before an attempt is reserved, so a burst learns no more than the
+    allowance. An expired code is answered without a reservation: it does not count."""
 
     def __init__(self, sessions: SessionStore, kind: _Kind, scope: str, client: str) -> None:
         self.sessions = sessions
         self.kind = kind
-        self.failures_key, self.lock_key = _keys(kind, scope, client)
+        self.failures_key = _failures_key(kind, scope, client)
+
+    def _locked(self) -> MetaStudioError:
+        minutes = round(CODE_LOCK_SECONDS / 60)
+        return MetaStudioError(self.kind.locked, f"Try again in up to {minutes} minutes.")
 
     async def refuse_if_locked(self) -> None:
-        if await self.sessions.get(self.lock_key) is not None:
-            minutes = round(CODE_LOCK_SECONDS / 60)
-            raise MetaStudioError(self.kind.locked, f"Try again in up to {minutes} minutes.")
+        count = await self.sessions.get(self.failures_key)
+        if count is not None and int(count) >= lockout.LOCKED:
+            raise self._locked()
 
     async def wrong(self, detail: str) -> MetaStudioError:
-        failures = await self.sessions.incr(self.failures_key, CODE_LOCK_SECONDS)
-        if failures < CODE_ATTEMPTS:
+        attempt = await lockout.reserve(self.sessions, self.failures_key, _CODE_LOCKOUT)
+        if attempt is None:
+            return self._locked()
+        if not await attempt.wrong():
             return MetaStudioError(self.kind.wrong, detail)
-        await self.sessions.set(self.lock_key, b"1", CODE_LOCK_SECONDS)
-        await self.sessions.delete(self.failures_key)
         minutes = round(CODE_LOCK_SECONDS / 60)
         return MetaStudioError(self.kind.locked, f"Too many wrong codes; wait {minutes} minutes.")
 
     async def right(self) -> None:
-        await self.sessions.delete(self.failures_key)
+        attempt = await lockout.reserve(self.sessions, self.failures_key, _CODE_LOCKOUT)
+        if attempt is None:
+            raise self._locked()
+        await attempt.right()
 
 
 async def _project(storage: Storage, project_id: str, robot_id: str) -> Project:
