@@ -1,0 +1,1 @@
+"""Speech engines behind ``oiap.services.tts.SpeechEngine``; libespeak-ng is the default."""
