@@ -89,6 +89,8 @@ class Err(_Entry):
     CONFIGURATION_INVALID = ErrorSpec(
         10000002, 422, "The configuration does not pass validation; see 'problems'."
     )
+    TTS_BUSY = ErrorSpec(10000001, 503, "Speech synthesis is busy; retry in a few seconds.")
+    TTS_UNAVAILABLE = ErrorSpec(10000001, 503, "Speech synthesis is unavailable.")
 
     @property
     def code(self) -> int:

@@ -55,8 +55,25 @@ class Settings(BaseSettings):
     redis_command_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
     # turn records kept in memory while the database is away (in-process session store)
     record_buffer_max: Annotated[int, Field(ge=100)] = 100_000
+    # with a Redis session store: turn records waiting in the Redis Stream, at most (about:
+    # trimmed with MAXLEN ~); and seconds a record read by a worker stays unwritten before
+    # another worker takes it over (the first one is presumed dead)
+    record_stream_max: Annotated[int, Field(ge=1000)] = 1_000_000
+    record_reclaim_idle: Annotated[float, Field(ge=1, le=3600)] = 60.0
     # secret checks (scrypt) run at once per worker, off the event loop
     secret_check_concurrency: Annotated[int, Field(ge=1, le=64)] = 2
+    # text to voice (spec §8, docs/api.md): WAV sample rate; bytes of rendered prompts kept
+    # per worker; prompts rendering or queued per worker before 503 "busy"
+    tts_sample_rate: int = 8000
+    tts_cache_bytes: Annotated[int, Field(ge=0)] = 32 * 1024 * 1024
+    tts_max_waiting: Annotated[int, Field(ge=1, le=1000)] = 32
+
+    @field_validator("tts_sample_rate")
+    @classmethod
+    def _telephony_rate(cls, value: int) -> int:
+        if value not in (8000, 16000, 22050):
+            raise ValueError("OIAP_TTS_SAMPLE_RATE must be 8000, 16000 or 22050")
+        return value
 
     @field_validator("session_store")
     @classmethod
