@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from oiap import __version__
@@ -34,9 +35,13 @@ from oiap.api.oiap import flows as oiap_flows
 from oiap.api.oiap import intents as oiap_intents
 from oiap.api.oiap import navigation as oiap_navigation
 from oiap.api.oiap import records as oiap_records
+from oiap.api.oiap import server_auth as oiap_server_auth
+from oiap.api.oiap import tts as oiap_tts
+from oiap.api.oiap.dialog_wire import error_body as dialog_error_body
 from oiap.api.platform import Platform
-from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody
+from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody, UnsafeTextGuard
 from oiap.errors import Err, OiapError
+from oiap.services.ports import StoreUnavailable
 from oiap.settings import Settings
 
 log = logging.getLogger("oiap")
@@ -45,6 +50,21 @@ log = logging.getLogger("oiap")
 def _error(error: Err, detail: str | None = None, status: int | None = None) -> JSONResponse:
     exc = OiapError(error, detail)
     return JSONResponse(exc.body(), status_code=status or error.http_status)
+
+
+def _unsafe_text(scope: Scope, detail: str) -> Response:
+    """A path, query or credential header refused before routing, in its family's shape."""
+    path = str(scope.get("path", ""))
+    if metastudio.is_metastudio_path(path):
+        return metastudio.parameter_refusal(scope, detail)
+    error = OiapError(Err.PARAMETER, detail)
+    if path.startswith(oiap_faq.PATH_PREFIXES):
+        body = error.text_code_body()
+    elif path.startswith(("/oifde/rest/crs/process", "/oifde/rest/v2/crs/process/")):
+        body = dialog_error_body(None, error)
+    else:
+        body = error.body()
+    return JSONResponse(body, status_code=error.error.http_status)
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
@@ -59,9 +79,17 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         current = platform or Platform(
             settings=settings,
             storage=SqlStorage(Database(settings.database_url)),
-            sessions=open_session_store(settings.session_store),
+            sessions=open_session_store(
+                settings.session_store,
+                lock_lease=settings.dialog_lock_lease,
+                connect_timeout=settings.redis_connect_timeout,
+                command_timeout=settings.redis_command_timeout,
+            ),
         )
         app.state.platform = current
+        # Records a previous run left in the durable buffer are written now, not at the
+        # first turn that happens to reach this worker.
+        current.dialogs.recorder.start()
         # What start-up built lives as long as the worker; frozen, the collector stops
         # rescanning it on every full collection, which would stall every dialog at once.
         gc.freeze()
@@ -92,6 +120,10 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         detail = f"'{exc.field}': {exc.problem}" if exc.field else exc.problem
         return _error(Err.PARAMETER, detail)
 
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(_request: Request, _exc: StoreUnavailable) -> JSONResponse:
+        return _error(Err.STORE_UNAVAILABLE)  # the store logs it, rate-limited
+
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, _exc: BodyTooLarge) -> JSONResponse:
         return _error(Err.BODY_TOO_LARGE)
@@ -113,11 +145,13 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         return _error(Err.INTERNAL)
 
     app.include_router(oiap_auth.router)
+    app.include_router(oiap_server_auth.router)
     app.include_router(oiap_domains.router)
     app.include_router(oiap_navigation.router)
     app.include_router(oiap_flows.router)
     app.include_router(oiap_dialog.router)
     app.include_router(oiap_records.router)
+    app.include_router(oiap_tts.router)
     if settings.demo:
         app.include_router(demo_systems.router)
     app.include_router(manage_domains.router)
@@ -128,6 +162,10 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
     app.include_router(manage_interfaces.router)
     app.include_router(oiap_faq.router)
     app.include_router(oiap_intents.router)
+    # Inside the MetaStudio envelope's middleware, so its refusals carry X-Request-Id.
+    app.add_middleware(
+        UnsafeTextGuard, refuse=_unsafe_text, path_templates=lambda: app.openapi()["paths"]
+    )
     metastudio.install(app)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness")

@@ -5,11 +5,18 @@ the engine step against a cached compiled release, the write back with the lock'
 (one more), and a turn record appended to a buffer that is
 written to the database in batches. The lock is per ``userid`` and lives in the session store,
 so with Redis two workers never interleave one dialog.
+
+A turn never outlives its lock: it has a total budget (``turn_budget``) that bounds its
+business-interface calls, its holder renews the lock's short lease while it runs, and the
+write is refused if the lock was lost all the same. A request for the same dialog that comes
+meanwhile (an IVR's retry, a hang-up) waits up to the budget plus one lease for the lock: a
+retry then replays the stored answer, a hang-up applies to the state the turn wrote.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,7 +34,7 @@ from oiap.engine.state import DialogState
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import StoredAccessCode
 from oiap.services.dialog_ports import TurnRecord
-from oiap.services.ports import LockTimeout, SessionStore, Storage
+from oiap.services.ports import LockLost, LockTimeout, SessionStore, Storage
 from oiap.services.releases import ReleaseCache
 from oiap.services.turn_records import TurnRecorder
 
@@ -42,7 +49,11 @@ SPECIAL_INPUTS = {
     "recordend": EventKind.RECORD_END,
 }
 ROUTING_TTL = 1.0  # seconds a worker trusts its copy of bindings and gray rules
-LOCK_TIMEOUT = 10.0
+TURN_BUDGET = 20.0  # defaults of settings.turn_budget and settings.dialog_lock_lease
+LOCK_LEASE = 5.0
+INTERFACE_GRACE = 0.25
+"""Seconds past its clamped timeout that an interface call may take before the turn gives
+up on it: the caller honours the timeout itself; this only bounds one that does not."""
 REQUEST_FIELDS_FROM_EXTPARAMS = ("transin_data", "ieValue", "release_reason")
 
 
@@ -147,6 +158,8 @@ class DialogService:
         releases: ReleaseCache | None = None,
         recorder: TurnRecorder | None = None,
         clock: Callable[[], datetime] | None = None,
+        turn_budget: float = TURN_BUDGET,
+        lock_lease: float = LOCK_LEASE,
     ) -> None:
         self.storage = storage
         self.sessions = sessions
@@ -156,6 +169,10 @@ class DialogService:
         self.releases = releases or ReleaseCache()
         self.recorder = recorder or TurnRecorder(storage)
         self._clock = clock
+        self.turn_budget = turn_budget
+        # A request waits for a turn in progress to end: at most its budget, plus one lease
+        # for a lock whose holder died without letting go.
+        self.lock_wait = turn_budget + lock_lease
         self._bindings = _Renewed(ROUTING_TTL)
         self._routing = _Renewed(ROUTING_TTL)
         self._exception_flows = _Renewed(ROUTING_TTL)
@@ -178,7 +195,7 @@ class DialogService:
         began = time.perf_counter()
         key = f"dialog:{tenant_id}:{request.userid}"
         try:
-            async with self.sessions.hold(key, LOCK_TIMEOUT) as held:
+            async with self.sessions.hold(key, self.lock_wait) as held:
                 raw = held.value
                 state = DialogState.from_json(raw) if raw is not None else None
                 last = state.last if state is not None else None
@@ -198,7 +215,7 @@ class DialogService:
                     raise OiapError(Err.NOT_FOUND, f"No live dialog for userid '{request.userid}'.")
                 else:
                     event = self._event(state, request)
-                ports = _Ports(self, state)
+                ports = _Ports(self, state, time.monotonic() + self.turn_budget)
                 try:
                     result = await step(state, event, ports)
                 except DialogError as exc:
@@ -213,6 +230,12 @@ class DialogService:
                 held.keep(state.to_json(), self.dialog_ttl)
         except LockTimeout as exc:
             raise OiapError(Err.DIALOG_BUSY) from exc
+        except LockLost as exc:
+            # Its lease ran out (the session store was unreachable for longer than a lease):
+            # another request may have moved the dialog on, so this turn's state is dropped.
+            raise OiapError(
+                Err.DIALOG_BUSY, "The turn lost its dialog lock and was not saved; retry."
+            ) from exc
         self._record(request, state, result.action, result, began)
         if debug:
             return {**response, "debug": debug_view(state, result.path, result.recognition)}
@@ -361,9 +384,10 @@ class DialogService:
 class _Ports:
     """The engine's view of the outside world for one dialog."""
 
-    def __init__(self, service: DialogService, state: DialogState) -> None:
+    def __init__(self, service: DialogService, state: DialogState, deadline: float) -> None:
         self.service = service
         self.state = state
+        self.deadline = deadline  # time.monotonic() by which the turn's calls must be done
         self.first: FlowRelease | None = None
 
     async def flow(self, code: str, version: int | None) -> FlowRelease | None:
@@ -385,7 +409,15 @@ class _Ports:
         return await self.flow(code, self.state.versions.get(code))
 
     async def call_interface(self, call: InterfaceCall) -> InterfaceAnswer:
-        return await self.service.caller.call(call)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            return _budget_spent(call)
+        clamped = dataclasses.replace(call, timeout=min(call.timeout, left))
+        try:
+            async with asyncio.timeout(clamped.timeout + INTERFACE_GRACE):
+                return await self.service.caller.call(clamped)
+        except TimeoutError:
+            return _budget_spent(call)
 
     def now(self) -> datetime:
         return self.service.now()
@@ -424,6 +456,11 @@ def debug_view(
         },
         "replayed": replayed,
     }
+
+
+def _budget_spent(call: InterfaceCall) -> InterfaceAnswer:
+    log.warning("business interface %r given up: the turn's budget is spent", call.name)
+    return InterfaceAnswer(None, "the turn's budget is spent")
 
 
 def _outaction(action: Action) -> int:

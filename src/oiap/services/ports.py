@@ -23,6 +23,17 @@ class LockTimeout(Exception):
     """A per-key lock could not be taken in time."""
 
 
+class LockLost(Exception):
+    """A holder's lease ran out before it let go (its renewals could not reach the store, or
+    its process stalled), and another holder may have taken the key: nothing was written."""
+
+
+class StoreUnavailable(Exception):
+    """The session store refused, failed or did not answer within its timeouts. Requests
+    answer ``STORE_UNAVAILABLE`` (HTTP 503) and may be retried; the store recovers by itself
+    once it answers again."""
+
+
 @dataclass
 class Held:
     """A value read under its lock; what is kept is written as the lock is let go."""
@@ -38,7 +49,8 @@ class SessionStore(Protocol):
     """Short-lived shared state: tokens, lock-out counters, live dialogs, quotas.
 
     The in-process store serves one worker; the Redis store is shared by every worker and
-    outlives a restart of the platform. Values are opaque bytes; every key has a TTL.
+    outlives a restart of the platform. Values are opaque bytes; every key has a TTL. Every
+    operation either answers within the store's timeouts or raises StoreUnavailable.
     """
 
     async def get(self, key: str) -> bytes | None: ...
@@ -66,12 +78,15 @@ class SessionStore(Protocol):
         ...
 
     def lock(self, key: str, timeout_seconds: float) -> AbstractAsyncContextManager[None]:
-        """Mutual exclusion across every worker sharing the store; LockTimeout when busy."""
+        """Mutual exclusion across every worker sharing the store; LockTimeout when busy
+        after waiting ``timeout_seconds``. The lock is a short lease that its holder renews
+        while the block runs, so a dead worker's lock frees within one lease."""
         ...
 
     def hold(self, key: str, timeout_seconds: float) -> AbstractAsyncContextManager[Held]:
         """Lock ``key`` and read it; a kept value is written when the block ends without an
-        exception. With Redis both ends are one round trip each (a live dialog's turn)."""
+        exception, and only if the lock is still this holder's (LockLost otherwise, with
+        nothing written). With Redis both ends are one round trip each (a dialog's turn)."""
         ...
 
     async def ping(self) -> bool: ...
@@ -93,6 +108,12 @@ class AccountRepository(Protocol):
     async def get_system_user(self, name: str) -> SystemUser | None: ...
 
     async def add_system_user(self, user: SystemUser, secret_hash: str) -> None: ...
+
+    async def login_key(self, account_id: str) -> tuple[PrincipalKind, str | None] | None:
+        """The account's kind and sealed login key (None: it has none); None if no account."""
+        ...
+
+    async def set_login_key(self, kind: PrincipalKind, account_id: str, sealed: str) -> bool: ...
 
 
 class DomainRepository(Protocol):

@@ -1,4 +1,9 @@
-"""The session-store contract, on the in-process store and on a real Redis."""
+"""The session-store contract, on the in-process store and on a real Redis.
+
+Locks are short leases that their holder renews while it runs; a write made as a lock is let
+go happens only if the lock is still the holder's (fencing). The in-process store's locks die
+only with their process, so the tests of lost and abandoned locks run on Redis alone.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,23 @@ from collections.abc import AsyncIterator
 import pytest
 
 from oiap.adapters.sessions import open_session_store
-from oiap.services.ports import LockTimeout, SessionStore
+from oiap.services.ports import LockLost, LockTimeout, SessionStore
+
+LEASE = 1.0  # seconds: the shortest lease the settings allow, to keep these tests quick
 
 
 @pytest.fixture
 async def store(session_store_url: str) -> AsyncIterator[SessionStore]:
-    opened = open_session_store(session_store_url, prefix=f"test:{secrets.token_hex(4)}:")
+    opened = open_session_store(
+        session_store_url, prefix=f"test:{secrets.token_hex(4)}:", lock_lease=LEASE
+    )
     yield opened
     await opened.close()
+
+
+def needs_redis(url: str) -> None:
+    if url == "memory":
+        pytest.skip("in-process locks are never lost or left behind by a live process")
 
 
 async def test_values_expire(store: SessionStore) -> None:
@@ -113,3 +127,41 @@ async def test_holders_of_one_key_take_turns(store: SessionStore) -> None:
         with pytest.raises(LockTimeout):
             async with store.hold("counter", timeout_seconds=0.2):
                 pass
+
+
+async def test_a_lock_is_renewed_while_its_holder_runs(store: SessionStore) -> None:
+    async with store.hold("long-turn", timeout_seconds=1) as held:
+        await asyncio.sleep(LEASE * 1.6)  # past the lease: only renewal keeps it
+        with pytest.raises(LockTimeout):
+            async with store.hold("long-turn", timeout_seconds=0.2):
+                pass
+        held.keep(b"written late", 5)
+    assert await store.get("long-turn") == b"written late"
+    async with store.hold("long-turn", timeout_seconds=0.2) as held:
+        assert held.value == b"written late"
+
+
+async def test_a_holder_that_lost_its_lock_writes_nothing(
+    store: SessionStore, session_store_url: str
+) -> None:
+    needs_redis(session_store_url)
+    await store.set("fenced", b"before", 5)
+    with pytest.raises(LockLost):
+        async with store.hold("fenced", timeout_seconds=1) as held:
+            # As if this holder stalled past its lease and another one took the dialog.
+            await store.delete("lock:fenced")
+            assert await store.set_if_absent("lock:fenced", b"another holder", 5)
+            held.keep(b"stale state", 5)
+    assert await store.get("fenced") == b"before"
+    assert await store.get("lock:fenced") == b"another holder"  # not released by the loser
+
+
+async def test_a_lock_left_by_a_dead_holder_frees_within_its_lease(
+    store: SessionStore, session_store_url: str
+) -> None:
+    needs_redis(session_store_url)
+    # What a killed worker leaves: its lock with the lease it last renewed, and nobody renewing.
+    await store.set("lock:orphaned", b"dead worker", LEASE)
+    async with store.hold("orphaned", timeout_seconds=LEASE * 3) as held:
+        held.keep(b"continued", 5)
+    assert await store.get("orphaned") == b"continued"

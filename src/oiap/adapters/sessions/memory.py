@@ -1,4 +1,8 @@
-"""The in-process session store: the embedded default for a single worker."""
+"""The in-process session store: the embedded default for a single worker.
+
+Its locks live and die with the one process that uses them, so they need no lease: a holder
+never loses its lock while it runs, and a crash takes every lock (and dialog) with it.
+"""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oiap.api.wire import BodyTooLarge, MalformedBody
 from oiap.errors import MetaStudioError, MsErr
+from oiap.services.ports import StoreUnavailable
 
 log = logging.getLogger("oiap.metastudio")
 
@@ -56,6 +57,8 @@ def _as_metastudio(exc: Exception) -> MetaStudioError:
         return MetaStudioError(MsErr.REQUEST_JSON, exc.problem)
     if isinstance(exc, BodyTooLarge):
         return MetaStudioError(MsErr.BODY_TOO_LARGE)
+    if isinstance(exc, StoreUnavailable):
+        return MetaStudioError(MsErr.STORE_UNAVAILABLE)
     if isinstance(exc, RequestValidationError):
         first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("path", "query"))
@@ -87,6 +90,7 @@ def install_error_rendering(app: FastAPI) -> None:
         MetaStudioError,
         MalformedBody,
         BodyTooLarge,
+        StoreUnavailable,
         RequestValidationError,
         StarletteHTTPException,
         Exception,

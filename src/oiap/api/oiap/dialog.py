@@ -1,7 +1,8 @@
 """The dialog interface ``crs/process`` (spec §7), V1 and V2.
 
 Errors are answered in the dialog envelope: ``ret`` carries the catalogue's code (never 0),
-with ``errorCode``/``errorMsg`` beside it and the catalogue's HTTP status; see
+with ``errorCode``/``errorMsg`` beside it and the catalogue's HTTP status (a session store
+that cannot be reached: 10000001, HTTP 503, ``userid`` echoed like every error); see
 docs/dialog-protocol.md for this and every other choice on the spec's open points.
 """
 
@@ -19,6 +20,7 @@ from oiap.api.platform import platform_of
 from oiap.api.wire import MalformedBody, read_json_object, request_schema
 from oiap.domain.tenants import PrincipalKind
 from oiap.errors import Err, OiapError
+from oiap.services.ports import StoreUnavailable
 
 router = APIRouter(tags=["OIAP dialog"])
 DEBUG_HEADER = "X-OIAP-Debug"  # "1": add a ``debug`` object (path, variables) to the response
@@ -52,7 +54,8 @@ async def _process(request: Request) -> JSONResponse:
         try:
             body = await read_json_object(request)
         except MalformedBody as exc:
-            raise OiapError(Err.PARAMETER, exc.problem) from exc
+            detail = f"'{exc.field}': {exc.problem}" if exc.field else exc.problem
+            raise OiapError(Err.PARAMETER, detail) from exc
         userid = body.get("userid")
         turn = parse_request(body)
         principal = await authorize(
@@ -70,6 +73,10 @@ async def _process(request: Request) -> JSONResponse:
         return JSONResponse(response)
     except OiapError as exc:
         return JSONResponse(error_body(userid, exc), status_code=exc.error.http_status)
+    except StoreUnavailable:
+        # Logged (rate-limited) by the store; the IVR retries and the dialog continues.
+        unavailable = OiapError(Err.STORE_UNAVAILABLE)
+        return JSONResponse(error_body(userid, unavailable), status_code=503)
 
 
 @router.post(
