@@ -24,6 +24,20 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("OIAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+# "Billion laughs": ten lines whose aliases expand to 9^9 strings if a YAML reader follows them.
+YAML_ALIAS_BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+variables: [{name: bomb, type: list, default: *i}]
+"""
+
 REDIS_URL = os.environ.get("OIAP_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import harness
 import pytest
 
 from oiap.adapters.bot_folder.reader import read_bot_folder
@@ -13,19 +14,6 @@ from oiap.adapters.bot_folder.yaml_source import MAX_FILE_BYTES, MAX_NESTING
 from oiap.domain.bots import access_code_problem
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bank-hotline"
-
-BOMB = """\
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-variables: [{name: bomb, type: list, default: *i}]
-"""
 
 
 def bot(tmp_path: Path) -> Path:
@@ -43,7 +31,7 @@ def problems_of(folder: Path) -> list[str]:
 )
 def test_an_alias_bomb_is_refused_where_the_first_alias_stands(tmp_path: Path, file: str) -> None:
     folder = bot(tmp_path)
-    (folder / file).write_text(BOMB, encoding="utf-8")
+    (folder / file).write_text(harness.YAML_ALIAS_BOMB, encoding="utf-8")
     problems = problems_of(folder)
     assert f"{file}:2: not valid YAML: aliases (*a) are not supported in bot files" in "\n".join(
         problems

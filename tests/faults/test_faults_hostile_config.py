@@ -39,18 +39,6 @@ HUGE_LITERAL = "1" * 4000
 MANY_TERMS = "||".join(["1"] * 1365)
 MARKER = "7654321"  # the literal a stored release has replaced, see the SYSERROR_INNER test
 HOSTILE_CODES = [" ", "\u202e4001", "40\u200b01", "\ufeff4001", "\t", "4001\u00a0"]
-ALIAS_BOMB = """\
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-variables: [{name: bomb, type: list, default: *i}]
-"""
 
 
 @dataclass
@@ -258,7 +246,7 @@ def test_bot_push_refuses_hostile_access_codes(deployment: Deployment, tmp_path:
 def test_bot_validate_refuses_an_alias_bomb_with_file_and_line(tmp_path: Path) -> None:
     folder = tmp_path / "bomb"
     shutil.copytree(EXAMPLE, folder)
-    (folder / "variables.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
+    (folder / "variables.yaml").write_text(harness.YAML_ALIAS_BOMB, encoding="utf-8")
     # The timeout is only a safety net for the old behaviour (minutes of expansion).
     checked = subprocess.run(
         [sys.executable, "-m", "oiap.cli", "bot", "validate", str(folder)],

@@ -22,9 +22,9 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
+from oiap.adapters.sessions.redis import bounded_client
 from oiap.services.dialog_ports import TurnRecord
 from oiap.services.turn_records import Buffered, RecordBufferUnavailable
 
@@ -61,11 +61,8 @@ class RedisRecordBuffer:
         connect_timeout: float = 2.0,
         command_timeout: float = 2.0,
     ) -> None:
-        self._redis = aioredis.Redis.from_url(
-            url,
-            decode_responses=False,
-            socket_connect_timeout=connect_timeout,
-            socket_timeout=command_timeout,
+        self._redis = bounded_client(
+            url, connect_timeout=connect_timeout, command_timeout=command_timeout
         )
         self.key = prefix + STREAM
         self.max_len = max_len

@@ -104,6 +104,20 @@ class FailureLog:
         self._log.warning("session store unavailable: %s: %s%s", kind, detail, more)
 
 
+def bounded_client(url: str, *, connect_timeout: float, command_timeout: float) -> aioredis.Redis:
+    """A Redis client whose every exchange is bounded; shared by every Redis adapter."""
+    return aioredis.Redis.from_url(
+        url,
+        decode_responses=False,
+        socket_connect_timeout=connect_timeout,
+        socket_timeout=command_timeout,
+        # One immediate retry on a broken connection (a pooled socket that Redis closed
+        # by restarting) and none on a timeout: the client's default backs off for
+        # seconds and multiplies every timeout by four.
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+    )
+
+
 class RedisSessionStore:
     def __init__(
         self,
@@ -114,15 +128,8 @@ class RedisSessionStore:
         connect_timeout: float = 2.0,
         command_timeout: float = 2.0,
     ) -> None:
-        self._redis = aioredis.Redis.from_url(
-            url,
-            decode_responses=False,
-            socket_connect_timeout=connect_timeout,
-            socket_timeout=command_timeout,
-            # One immediate retry on a broken connection (a pooled socket that Redis closed
-            # by restarting) and none on a timeout: the client's default backs off for
-            # seconds and multiplies every timeout by four.
-            retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        self._redis = bounded_client(
+            url, connect_timeout=connect_timeout, command_timeout=command_timeout
         )
         self._prefix = prefix
         self._lease = lock_lease
