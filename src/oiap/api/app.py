@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -70,6 +71,14 @@ def _unsafe_text(scope: Scope, detail: str) -> Response:
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
     response = _error(Err.BODY_TOO_LARGE)
     await response(scope, receive, send)
+
+
+async def _within(check: Awaitable[bool], seconds: float) -> bool:
+    try:
+        async with asyncio.timeout(seconds):
+            return await check
+    except TimeoutError:
+        return False
 
 
 def create_app(settings: Settings, *, platform: Platform | None = None) -> FastAPI:
@@ -175,10 +184,13 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
     @app.get("/readyz", tags=["operations"], summary="Database and session store reachable")
     async def readyz(request: Request) -> JSONResponse:
         current: Platform = request.app.state.platform
-        checks = {
-            "database": await current.storage.ping(),
-            "sessionStore": await current.sessions.ping(),
-        }
+        # Both checks at once, each bounded: a frozen backend answers "unavailable", never
+        # a probe that hangs until the load balancer gives up.
+        patience = settings.redis_connect_timeout + settings.redis_command_timeout
+        database, store = await asyncio.gather(
+            _within(current.storage.ping(), patience), _within(current.sessions.ping(), patience)
+        )
+        checks = {"database": database, "sessionStore": store}
         ready = all(checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "unavailable", "checks": checks},
