@@ -91,6 +91,16 @@ class Err(_Entry):
     )
     TTS_BUSY = ErrorSpec(10000001, 503, "Speech synthesis is busy; retry in a few seconds.")
     TTS_UNAVAILABLE = ErrorSpec(10000001, 503, "Speech synthesis is unavailable.")
+    # The authorization interface (/chatbot/serverauth/login) answers every refusal with 401,
+    # a fresh nonce and the message in 'error' (docs/api.md).
+    LOGIN_CHALLENGE = ErrorSpec(
+        900001, 401, "Log in with 'account', this 'nonce' and its 'checksum'."
+    )
+    LOGIN_NONCE = ErrorSpec(
+        900002, 401, "The nonce is unknown, expired or already used; sign the new one."
+    )
+    LOGIN_FAILED = ErrorSpec(200800002, 401, "The account or the checksum is wrong.")
+    LOGIN_LOCKED = ErrorSpec(200800003, 401, "The account is locked.")
 
     @property
     def code(self) -> int:
@@ -142,7 +152,7 @@ class MsErr(_Entry):
     )
     API_NOT_FOUND = MsErrorSpec("MSS.00010003", 404, "SR.api not found")
     METHOD_NOT_ALLOWED = MsErrorSpec("MSS.00010004", 405, "SR.method not allowed")
-    PROJECT_MISMATCH = MsErrorSpec("MSS.00010009", 403, "urlTenantId is not equal tokenTenantId")
+    PROJECT_MISMATCH = MsErrorSpec("MSS.00010009", 400, "urlTenantId is not equal tokenTenantId")
     REQUEST_JSON = MsErrorSpec("MSS.10000002", 400, "Request JSON exception")
     ROOM_NOT_FOUND = MsErrorSpec("MSS.20010045", 404, "Room information not found.")
     ROOM_NAME_EXISTS = MsErrorSpec("MSS.20010148", 409, "Duplicate room name.")

@@ -70,7 +70,7 @@ def test_once_codes_are_distinct_and_redeemed_once(
     project: Project, server: tuple[harness.Server, dict[str, str]]
 ) -> None:
     client = project.client()
-    # One code per end user; identical requests signed in one second would be replays.
+    # One code per end user (test_sdk_same_second mints them with identical requests).
     codes = {
         client.create_once_code(sdk.CreateOnceCodeRequest(x_app_user_id=f"user-{i}")).once_code
         for i in range(3)

@@ -16,7 +16,7 @@ MENU = "For your balance press 1. To speak with an agent press 0. For anything e
 
 
 def start(project: Project, room_id: str, robot_id: str, client_id: str | None = None) -> Any:
-    # A client ID of its own per start: identical signed starts within a second are replays.
+    # A client ID of its own per start, as each end user has one.
     extend = json.dumps({"client_id": client_id or f"user-{uuid.uuid4().hex[:12]}"})
     body = sdk.SmartChatJobsReq(extend_param=extend)
     return project.client().start_smart_chat_job(
@@ -173,7 +173,7 @@ def test_who_may_chat_and_what_a_turn_may_carry(bank: BankProject, project: Proj
     assert by_owner.status_code == 200, by_owner.text
     assert texts(by_owner.json())[-1].startswith("Please key in your account number")
     foreign = project.signed("POST", f"/v1/{owner.project_id}{path}", b"{}")
-    assert_error(httpx.Client().send(foreign), 403, "MSS.00010009")
+    assert_error(httpx.Client().send(foreign), 400, "MSS.00010009")
 
     user.refused({"text": ""}, 400, "MSS.00000003", "text")
     user.refused({"text": "x" * 1025}, 400, "MSS.00000003", "text")

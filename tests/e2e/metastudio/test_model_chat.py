@@ -34,7 +34,7 @@ def llm_robot(project: Project, name: str, url: str, key: str = KEY, **config: o
 
 
 def start(project: Project, room_id: str, robot_id: str) -> EndUser:
-    # A client ID of its own per start: identical signed starts within a second are replays.
+    # A client ID of its own per start, as each end user has one.
     extend = json.dumps({"client_id": f"user-{uuid.uuid4().hex[:12]}"})
     started = project.client().start_smart_chat_job(
         sdk.StartSmartChatJobRequest(
@@ -152,7 +152,7 @@ def test_no_other_project_reaches_the_conversation(
     in_own_room = path.replace(room_id, other_room)
     assert_error(other.call("POST", in_own_room, asked), 404, "MSS.20010074")
     foreign = other.signed("POST", f"/v1/{owner.project_id}{path}", asked)
-    assert_error(send(foreign), 403, "MSS.00010009")
+    assert_error(send(foreign), 400, "MSS.00010009")
     # An end user's token is good for its own job only.
     assert_error(other_user.post({}, **{"X-Chat-Token": user.token}), 401, "APIGW.0301")
     assert len(fake_model.seen) == calls

@@ -34,7 +34,7 @@ def active_code(project: Project, room_id: str, robot_id: str, days: int = 30) -
 
 
 def once_code(project: Project, user: str) -> str:
-    # A distinct X-App-UserId per code: identical signed requests in one second are replays.
+    # A distinct X-App-UserId per code, as a customer mints one per end user.
     reply = project.call("POST", "/digital-human-chat/once-code", headers={"X-App-UserId": user})
     assert reply.status_code == 200, reply.text
     code: str = reply.json()["once_code"]

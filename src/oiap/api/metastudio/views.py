@@ -174,7 +174,20 @@ def _end_users(credential: ChatCredential | None) -> list[dict[str, Any]]:
     ]
 
 
-def access(job: Job, base_url: str, credential: ChatCredential | None = None) -> dict[str, Any]:
+_JOB_LANGUAGES = {"CN": "zh_CN", "EN": "en_US"}
+"""A dialog's ``default_language`` as a job's ``LanguageEnum``: the two documented values
+are spelt as locales; the enum holds the other dialog languages under their own names."""
+
+
+def job_language(room: Room) -> str:
+    """The job's interaction language: its dialog's ``default_language`` (spec §6.1)."""
+    language = str(room.document.get("default_language") or _ROOM_DEFAULTS["default_language"])
+    return _JOB_LANGUAGES.get(language, language)
+
+
+def access(
+    job: Job, room: Room, base_url: str, credential: ChatCredential | None = None
+) -> dict[str, Any]:
     """Where the client reaches the job: ``chat_access_address`` is its chat endpoint (text
     turns, docs/metastudio.md), ``chat_access_rest_address`` the job itself. There is no RTC
     here: ``rtc_room_info`` only carries the end user's chat credential, and only in the
@@ -192,7 +205,7 @@ def access(job: Job, base_url: str, credential: ChatCredential | None = None) ->
         },
         "chat_access_address": rest + "/chat",
         "chat_access_rest_address": rest,
-        "language": "zh_CN",
+        "language": job_language(room),
         "region": "cn-north-4",
     }
 
@@ -200,7 +213,7 @@ def access(job: Job, base_url: str, credential: ChatCredential | None = None) ->
 def job_state(job: Job, room: Room, now: datetime, base_url: str) -> dict[str, Any]:
     return {
         **job_base_info(job, room, now),
-        **access(job, base_url),
+        **access(job, room, base_url),
         "chat_state": 2 if job.live else 1,
     }
 
@@ -208,7 +221,7 @@ def job_state(job: Job, room: Room, now: datetime, base_url: str) -> dict[str, A
 def job_started(
     job: Job, room: Room, base_url: str, credential: ChatCredential | None = None
 ) -> dict[str, Any]:
-    located = access(job, base_url, credential)
+    located = access(job, room, base_url, credential)
     media = _room_media(room)
     return {"job_id": job.job_id, **located, **media}
 
