@@ -86,6 +86,9 @@ class Err(_Entry):
     STORE_UNAVAILABLE = ErrorSpec(
         10000001, 503, "The session store is unavailable; retry in a few seconds."
     )
+    DATABASE_UNAVAILABLE = ErrorSpec(
+        10000001, 503, "The database is unavailable; retry in a few seconds."
+    )
     CONFIGURATION_INVALID = ErrorSpec(
         10000002, 422, "The configuration does not pass validation; see 'problems'."
     )
@@ -149,6 +152,9 @@ class MsErr(_Entry):
     INTERNAL = MsErrorSpec("MSS.00000004", 500, "Internal Error")
     STORE_UNAVAILABLE = MsErrorSpec(
         "MSS.00000004", 503, "The session store is unavailable; retry in a few seconds."
+    )
+    DATABASE_UNAVAILABLE = MsErrorSpec(
+        "MSS.00000004", 503, "The database is unavailable; retry in a few seconds."
     )
     API_NOT_FOUND = MsErrorSpec("MSS.00010003", 404, "SR.api not found")
     METHOD_NOT_ALLOWED = MsErrorSpec("MSS.00010004", 405, "SR.method not allowed")

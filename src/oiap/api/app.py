@@ -42,7 +42,7 @@ from oiap.api.oiap.dialog_wire import error_body as dialog_error_body
 from oiap.api.platform import Platform
 from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody, UnsafeTextGuard
 from oiap.errors import Err, OiapError
-from oiap.services.ports import StoreUnavailable
+from oiap.services.ports import StoreUnavailable, unavailable_error
 from oiap.settings import Settings
 
 log = logging.getLogger("oiap")
@@ -130,8 +130,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         return _error(Err.PARAMETER, detail)
 
     @app.exception_handler(StoreUnavailable)
-    async def store_unavailable(_request: Request, _exc: StoreUnavailable) -> JSONResponse:
-        return _error(Err.STORE_UNAVAILABLE)  # the store logs it, rate-limited
+    async def store_unavailable(_request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return _error(unavailable_error(exc))  # the store logs it, rate-limited
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, _exc: BodyTooLarge) -> JSONResponse:

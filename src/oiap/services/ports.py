@@ -8,6 +8,7 @@ from typing import Protocol
 
 from oiap.domain.bots import Domain, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
+from oiap.errors import Err
 from oiap.services.bot_ports import BotRepository
 from oiap.services.dialog_ports import DialogRepository
 from oiap.services.metastudio_ports import (
@@ -32,6 +33,18 @@ class StoreUnavailable(Exception):
     """The session store refused, failed or did not answer within its timeouts. Requests
     answer ``STORE_UNAVAILABLE`` (HTTP 503) and may be retried; the store recovers by itself
     once it answers again."""
+
+
+class DatabaseUnavailable(StoreUnavailable):
+    """The configuration database refused, failed or is busy beyond its timeouts: answered
+    ``DATABASE_UNAVAILABLE`` (HTTP 503), retried by the client; nothing was changed."""
+
+
+def unavailable_error(exc: StoreUnavailable) -> Err:
+    """The catalogue entry a request answers when a store it needs is away."""
+    return (
+        Err.DATABASE_UNAVAILABLE if isinstance(exc, DatabaseUnavailable) else Err.STORE_UNAVAILABLE
+    )
 
 
 @dataclass

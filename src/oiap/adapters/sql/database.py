@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from oiap.services.ports import DatabaseUnavailable
 from oiap.settings import async_driver_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -38,6 +41,34 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(async_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+# SQLSTATE classes that mean "the database is not there right now", not "your data is wrong":
+# connection exceptions, insufficient resources, operator intervention (shutdown, restart).
+_AWAY_CLASSES = ("08", "53", "57")
+_NOT_ACCEPTING = "55000"  # e.g. a database with ALLOW_CONNECTIONS false
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for candidate in (exc, getattr(exc, "orig", None)):
+        state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(state, str):
+            return state
+    return None
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a failure means the database is away or busy (retry later), as opposed to
+    a refusal of the request's data or a bug."""
+    if isinstance(exc, ConnectionError | socket.gaierror | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    state = _sqlstate(exc)
+    if state is not None:
+        return state[:2] in _AWAY_CLASSES or state == _NOT_ACCEPTING
+    # SQLite busy beyond its timeout, or a driver that lost its connection without a state.
+    return isinstance(exc, OperationalError)
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -46,14 +77,25 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: committed when the block ends, rolled back on any error. A
+        database that is away raises ``DatabaseUnavailable`` (answered 503), never a 500."""
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailable(f"{type(exc).__name__}") from exc
+            raise
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
-            yield session
+        try:
+            async with self._sessions() as session:
+                yield session
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailable(f"{type(exc).__name__}") from exc
+            raise
 
     async def ping(self) -> bool:
         try:

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oiap.api.wire import BodyTooLarge, MalformedBody
 from oiap.errors import MetaStudioError, MsErr
-from oiap.services.ports import StoreUnavailable
+from oiap.services.ports import DatabaseUnavailable, StoreUnavailable
 
 log = logging.getLogger("oiap.metastudio")
 
@@ -57,6 +57,8 @@ def _as_metastudio(exc: Exception) -> MetaStudioError:
         return MetaStudioError(MsErr.REQUEST_JSON, exc.problem)
     if isinstance(exc, BodyTooLarge):
         return MetaStudioError(MsErr.BODY_TOO_LARGE)
+    if isinstance(exc, DatabaseUnavailable):
+        return MetaStudioError(MsErr.DATABASE_UNAVAILABLE)
     if isinstance(exc, StoreUnavailable):
         return MetaStudioError(MsErr.STORE_UNAVAILABLE)
     if isinstance(exc, RequestValidationError):

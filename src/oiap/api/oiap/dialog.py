@@ -20,7 +20,7 @@ from oiap.api.platform import platform_of
 from oiap.api.wire import MalformedBody, read_json_object, request_schema
 from oiap.domain.tenants import PrincipalKind
 from oiap.errors import Err, OiapError
-from oiap.services.ports import StoreUnavailable
+from oiap.services.ports import StoreUnavailable, unavailable_error
 
 router = APIRouter(tags=["OIAP dialog"])
 DEBUG_HEADER = "X-OIAP-Debug"  # "1": add a ``debug`` object (path, variables) to the response
@@ -61,21 +61,24 @@ async def _process(request: Request) -> JSONResponse:
         principal = await authorize(
             request, tenant_id=None, body_token=turn.inparams.get("auth_token")
         )
-        if principal.kind is not PrincipalKind.TENANT:
-            raise OiapError(Err.TOKEN_INVALID, "Dialogs run with the token of a tenant.")
         if turn.inaction in (7, 13):
             return JSONResponse(side_response(turn))
-        platform = platform_of(request)
+        dialogs = platform_of(request).dialogs
         # Bot authors' tools ask for the node path and variables; a dialog is kept per
-        # tenant, so a token only ever sees the dialogs of its own tenant.
+        # tenant, so a tenant's token only ever sees the dialogs of its own tenant.
         debug = request.headers.get(DEBUG_HEADER) == "1"
-        response = await platform.dialogs.process(principal.account_id, turn, render, debug=debug)
+        if principal.kind is PrincipalKind.SYSTEM:
+            # The AICC/CEC (spec §3.2) acts for every tenant: the access code names the
+            # tenant whose dialog this is (docs/dialog-protocol.md, "System accounts").
+            response = await dialogs.process_for_system(turn, render, debug=debug)
+        else:
+            response = await dialogs.process(principal.account_id, turn, render, debug=debug)
         return JSONResponse(response)
     except OiapError as exc:
         return JSONResponse(error_body(userid, exc), status_code=exc.error.http_status)
-    except StoreUnavailable:
+    except StoreUnavailable as exc:
         # Logged (rate-limited) by the store; the IVR retries and the dialog continues.
-        unavailable = OiapError(Err.STORE_UNAVAILABLE)
+        unavailable = OiapError(unavailable_error(exc))
         return JSONResponse(error_body(userid, unavailable), status_code=503)
 
 
