@@ -20,6 +20,7 @@ from oiap.cli_bot import bot_app
 from oiap.cli_chat import chat
 from oiap.cli_nlu import nlu_app
 from oiap.cli_project import project_app
+from oiap.domain.tenants import PrincipalKind
 from oiap.errors import OiapError
 from oiap.services import accounts
 from oiap.services.ports import SessionStore, Storage
@@ -126,6 +127,37 @@ def system_user_create(name: str, as_json: Annotated[bool, typer.Option("--json"
         return
     console.print(f"username / appKey: [bold]{user.name}[/bold]")
     console.print(f"appSecret:         [bold]{secret}[/bold]  (shown only now)")
+
+
+def _issue_login_key(kind: PrincipalKind, account_id: str, as_json: bool) -> None:
+    from oiap.adapters.server_key import load_server_key
+
+    server_key = load_server_key(Settings().database_url)
+    issued = _run(
+        lambda s, sessions: accounts.issue_login_key(s, sessions, server_key, kind, account_id)
+    )
+    if as_json:
+        sys.stdout.write(json.dumps({"account": issued.account, "loginKey": issued.login_key}))
+        sys.stdout.write("\n")
+        return
+    console.print(f"account:   [bold]{issued.account}[/bold]")
+    console.print(f"login key: [bold]{issued.login_key}[/bold]  (shown only now)")
+
+
+@tenant_app.command("login-key")
+def tenant_login_key(
+    tenant_id: str, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Issue a key for /chatbot/serverauth/login; replaces the last one, ends the tokens."""
+    _issue_login_key(PrincipalKind.TENANT, tenant_id, as_json)
+
+
+@system_user_app.command("login-key")
+def system_user_login_key(
+    name: str, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Issue a key for /chatbot/serverauth/login; replaces the last one, ends the tokens."""
+    _issue_login_key(PrincipalKind.SYSTEM, name, as_json)
 
 
 def _print_credentials(creds: accounts.Credentials, as_json: bool) -> None:

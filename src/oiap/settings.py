@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     lockout_threshold: Annotated[int, Field(ge=1, le=1000)] = 5
     lockout_window: Annotated[int, Field(ge=1)] = 900
     lockout_duration: Annotated[int, Field(ge=1)] = 900
+    # seconds a nonce of the authorization interface (/chatbot/serverauth/login) stays usable
+    serverauth_nonce_ttl: Annotated[int, Field(ge=5, le=600)] = 60
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     dialog_ttl: Annotated[int, Field(ge=1)] = 1800
     # seconds a chat turn waits for a third-party language model (application type 6)
@@ -53,6 +55,9 @@ class Settings(BaseSettings):
     # seconds to connect to Redis, and to wait for one command's answer
     redis_connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
     redis_command_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    # the IVR's Redis holding ASR results sent as "<key>@<inter_no>" (spec §7.7); empty: the
+    # session store's Redis if it is one, else such input is read as text
+    asr_redis_url: str = ""
     # turn records kept in memory while the database is away (in-process session store)
     record_buffer_max: Annotated[int, Field(ge=100)] = 100_000
     # with a Redis session store: turn records waiting in the Redis Stream, at most (about:
@@ -73,6 +78,13 @@ class Settings(BaseSettings):
     def _telephony_rate(cls, value: int) -> int:
         if value not in (8000, 16000, 22050):
             raise ValueError("OIAP_TTS_SAMPLE_RATE must be 8000, 16000 or 22050")
+        return value
+
+    @field_validator("asr_redis_url")
+    @classmethod
+    def _asr_redis(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("OIAP_ASR_REDIS_URL must be empty or a redis:// URL")
         return value
 
     @field_validator("session_store")

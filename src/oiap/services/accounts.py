@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 
 from oiap.domain.bots import Domain, Language, NewDomain
 from oiap.domain.credentials import new_secret
+from oiap.domain.sealed_keys import seal
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant, is_valid_account_id
 from oiap.errors import Err, OiapError
 from oiap.services.auth import WORKER_SECRET_CHECKS, revoke_tokens
 from oiap.services.ports import SessionStore, Storage
+from oiap.services.server_auth import ACCOUNT_MAX as LOGIN_ACCOUNT_MAX
+from oiap.services.server_auth import new_login_key
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,40 @@ async def create_system_user(storage: Storage, name: str) -> tuple[SystemUser, s
         user = SystemUser(name=name, created_at=datetime.now(UTC))
         await repos.accounts.add_system_user(user, secret_hash)
     return user, secret
+
+
+@dataclass(frozen=True)
+class LoginKey:
+    """Shown once, when issued; the server keeps it sealed under its server key."""
+
+    account: str
+    kind: PrincipalKind
+    login_key: str
+
+
+async def issue_login_key(
+    storage: Storage,
+    sessions: SessionStore,
+    server_key: bytes,
+    kind: PrincipalKind,
+    account_id: str,
+) -> LoginKey:
+    """A (new) key for the authorization interface's challenge login (docs/api.md).
+
+    It replaces any earlier one, and every token of the account ends with it, as when a
+    secret is rotated: the account's tokens cannot be told apart by how they were got.
+    """
+    if len(account_id) > LOGIN_ACCOUNT_MAX:
+        raise OiapError(
+            Err.PARAMETER,
+            f"The login's 'account' is at most {LOGIN_ACCOUNT_MAX} characters (spec §10).",
+        )
+    key = new_login_key()
+    async with storage.transaction() as repos:
+        if not await repos.accounts.set_login_key(kind, account_id, seal(server_key, key)):
+            raise OiapError(Err.KEY_NOT_FOUND, f"No {kind.value} '{account_id}'.")
+    await revoke_tokens(sessions, kind, account_id)
+    return LoginKey(account=account_id, kind=kind, login_key=key)
 
 
 async def ensure_domain(storage: Storage, tenant_id: str, name: str, language: Language) -> Domain:

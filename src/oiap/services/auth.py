@@ -87,7 +87,8 @@ def _tokens_of(kind: PrincipalKind, account_id: str) -> str:
     return f"toks:{kind.value}:{account_id}"
 
 
-def _failures_key(account_id: str) -> str:
+def failures_key(account_id: str) -> str:
+    """The lock-out counter of an account: one per account, whichever way it logs in."""
     return f"authfail:{account_id}"
 
 
@@ -131,7 +132,7 @@ async def get_token(
             stored = await repos.accounts.secret_hash(kind, app_key)
     if stored is None:
         raise OiapError(Err.KEY_NOT_FOUND)
-    attempt = await lockout.reserve(sessions, _failures_key(app_key), policy.lockout_rule)
+    attempt = await lockout.reserve(sessions, failures_key(app_key), policy.lockout_rule)
     if attempt is None:
         raise OiapError(Err.ACCOUNT_LOCKED)
     if not await policy.secret_checks.verify(app_secret, stored):
@@ -139,10 +140,17 @@ async def get_token(
             raise OiapError(Err.ACCOUNT_LOCKED)
         raise OiapError(Err.KEY_WRONG)
     await attempt.right()
+    return await grant_token(sessions, policy, kind, app_key)
+
+
+async def grant_token(
+    sessions: SessionStore, policy: AuthPolicy, kind: PrincipalKind, account_id: str
+) -> GrantedToken:
+    """A new token of the account, once it has proved who it is (any way it logs in)."""
     issued = issue_token(policy.token_ttl)
-    record = json.dumps({"k": kind.value, "a": app_key}).encode()
+    record = json.dumps({"k": kind.value, "a": account_id}).encode()
     await sessions.set(_token_key(issued.digest), record, policy.token_ttl)
-    await sessions.add_member(_tokens_of(kind, app_key), issued.digest, policy.token_ttl)
+    await sessions.add_member(_tokens_of(kind, account_id), issued.digest, policy.token_ttl)
     return GrantedToken(auth_token=issued.token, expire_time=policy.token_ttl)
 
 

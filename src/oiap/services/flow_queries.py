@@ -3,9 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+from oiap.domain.flows import Flow, NodeKind, ReplyMode
 from oiap.services.bot_ports import StoredFlow
 from oiap.services.ports import Storage
+
+
+class FlowSource(StrEnum):
+    """The two kinds of flow the spec's ``source`` asks for."""
+
+    IVR = "IVR"  # a traditional IVR flow: prompts, digits, menus, interfaces, transfers
+    OIFDE = "OIFDE"  # an intelligent flow: it understands what the caller says
+
+
+_UNDERSTANDING_KINDS = frozenset({NodeKind.RECOGNIZE.value, NodeKind.QA.value})
+_SPEECH_MODES = frozenset(m.value for m in ReplyMode if m.value.startswith("asr"))
+
+
+def flow_source(flow: Flow) -> FlowSource:
+    """A flow is intelligent once any node understands free input: semantic recognition,
+    a Q&A lookup, a robot reply that listens for speech or text (its default mode), or a
+    branch taken on an intent. Anything else is what a traditional IVR does."""
+    for node in flow.nodes:
+        if node.kind in _UNDERSTANDING_KINDS:
+            return FlowSource.OIFDE
+        mode = node.params.get("mode", ReplyMode.ASR.value)
+        if node.kind == NodeKind.REPLY.value and mode in _SPEECH_MODES:
+            return FlowSource.OIFDE
+        if any(branch.intent for branch in node.branches):
+            return FlowSource.OIFDE
+    return FlowSource.IVR
 
 
 @dataclass(frozen=True)
@@ -13,6 +41,7 @@ class FlowFilter:
     flow_id: str | None = None
     name: str | None = None
     code: str | None = None
+    source: FlowSource = FlowSource.IVR  # the spec's default
 
 
 @dataclass(frozen=True)
@@ -26,6 +55,7 @@ def _matches(stored: StoredFlow, wanted: FlowFilter) -> bool:
         (wanted.flow_id is None or wanted.flow_id == str(stored.flow_id))
         and (wanted.name is None or wanted.name == stored.flow.name)
         and (wanted.code is None or wanted.code == stored.flow.code)
+        and flow_source(stored.flow) is wanted.source
     )
 
 

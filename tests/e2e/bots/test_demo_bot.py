@@ -20,7 +20,7 @@ def test_demo_serves_the_published_example_bot_across_restarts(tmp_path: Path) -
     server = harness.Server(env, "--demo", log=log)
     for _start in range(2):  # a restart on the same address must find everything in place
         with server:
-            body = {"tenantId": "demo", "authToken": _demo_token(server, log)}
+            body = {"tenantId": "demo", "authToken": _demo_token(server, log), "source": "OIFDE"}
             flows = httpx.post(server.url + "/oifde/rest/api/queryflows", json=body).json()
             assert [(f["flowCode"], f["status"], f["version"]) for f in flows["flowList"]] == [
                 ("hotline", "VALID", "1")

@@ -38,7 +38,7 @@ def test_published_flow_is_valid_with_its_default_version(deployment: Deployment
 
 
 def test_draft_only_flow_is_initial_without_version(deployment: Deployment) -> None:
-    (flow,) = deployment.call(FLOWS, deployment.b).json()["flowList"]
+    (flow,) = deployment.call(FLOWS, deployment.b, source="OIFDE").json()["flowList"]
     assert flow["status"] == "INITIAL"
     assert "version" not in flow
 
@@ -58,16 +58,16 @@ def test_draft_only_flow_is_initial_without_version(deployment: Deployment) -> N
 def test_filters_and_pages(
     deployment: Deployment, filters: dict[str, Any], total: int, listed: int
 ) -> None:
-    body = deployment.call(FLOWS, deployment.a, **filters).json()
+    body = deployment.call(FLOWS, deployment.a, source="OIFDE", **filters).json()
     assert (body["total"], len(body["flowList"])) == (total, listed)
 
 
 def test_flow_id_filter_and_other_tenants_ids(deployment: Deployment) -> None:
     d = deployment
-    (own,) = d.call(FLOWS, d.a).json()["flowList"]
-    (foreign,) = d.call(FLOWS, d.b).json()["flowList"]
-    assert d.call(FLOWS, d.a, flowId=str(own["flowId"])).json()["total"] == 1
-    assert d.call(FLOWS, d.a, flowId=str(foreign["flowId"])).json() == {
+    (own,) = d.call(FLOWS, d.a, source="OIFDE").json()["flowList"]
+    (foreign,) = d.call(FLOWS, d.b, source="OIFDE").json()["flowList"]
+    assert d.call(FLOWS, d.a, source="OIFDE", flowId=str(own["flowId"])).json()["total"] == 1
+    assert d.call(FLOWS, d.a, source="OIFDE", flowId=str(foreign["flowId"])).json() == {
         "total": 0,
         "flowList": [],
     }

@@ -41,6 +41,8 @@ class TenantRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     secret_rotated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the authorization interface's HMAC key, sealed under the server key (docs/api.md)
+    sealed_login_key: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class SystemUserRow(Base):
@@ -49,6 +51,7 @@ class SystemUserRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     secret_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sealed_login_key: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class DomainRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,6 +77,33 @@ class SqlAccounts:
         key = TenantRow.tenant_id if kind is PrincipalKind.TENANT else SystemUserRow.name
         value = await self._session.scalar(select(table.secret_hash).where(key == account_id))
         return value
+
+    async def login_key(self, account_id: str) -> tuple[PrincipalKind, str | None] | None:
+        """The kind of the account named ``account_id`` and its sealed login key, if any.
+
+        One statement over both tables whatever the account, so that looking up an account
+        that does not exist costs what looking up one that does costs."""
+        tenants = select(literal(PrincipalKind.TENANT.value), TenantRow.sealed_login_key).where(
+            TenantRow.tenant_id == account_id
+        )
+        users = select(literal(PrincipalKind.SYSTEM.value), SystemUserRow.sealed_login_key).where(
+            SystemUserRow.name == account_id
+        )
+        row = (await self._session.execute(union_all(tenants, users))).first()
+        return (PrincipalKind(row[0]), row[1]) if row else None
+
+    async def set_login_key(self, kind: PrincipalKind, account_id: str, sealed: str) -> bool:
+        """Give the account a (new) sealed login key; False when there is no such account."""
+        row: TenantRow | SystemUserRow | None
+        if kind is PrincipalKind.TENANT:
+            row = await self._session.get(TenantRow, account_id)
+        else:
+            row = await self._session.get(SystemUserRow, account_id)
+        if row is None:
+            return False
+        row.sealed_login_key = sealed
+        await self._session.flush()
+        return True
 
     async def get_system_user(self, name: str) -> SystemUser | None:
         row = await self._session.get(SystemUserRow, name)

@@ -12,7 +12,7 @@ from oiap.api.oiap.auth import authorize
 from oiap.api.platform import Platform, platform_of
 from oiap.api.wire import json_body, request_schema
 from oiap.domain.flows import NodeKind, Scenario
-from oiap.services.flow_queries import FlowFilter, FlowView, query_flows
+from oiap.services.flow_queries import FlowFilter, FlowSource, FlowView, query_flows
 
 router = APIRouter(tags=["OIAP flows"])
 
@@ -26,7 +26,7 @@ class FlowQuery(BaseModel):
     flowId: str | None = Field(default=None, max_length=64)
     flowName: str | None = Field(default=None, max_length=128)
     flowCode: str | None = Field(default=None, max_length=64)
-    # OpenOIAP has one kind of flow; the filter is checked but every flow answers it.
+    # absent (or null) means IVR, as documented; see flow_queries.flow_source for the kinds
     source: Literal["IVR", "OIFDE"] | None = None
     pageNum: int | None = Field(default=None, ge=1)
     pageSize: int | None = Field(default=None, ge=1, le=PAGE_SIZE_MAX)
@@ -103,7 +103,12 @@ async def queryflows(
     body: Annotated[FlowQuery, Depends(json_body(FlowQuery))],
 ) -> FlowQueryResponse:
     await authorize(request, tenant_id=body.tenantId, body_token=body.authToken)
-    wanted = FlowFilter(flow_id=body.flowId, name=body.flowName, code=body.flowCode)
+    wanted = FlowFilter(
+        flow_id=body.flowId,
+        name=body.flowName,
+        code=body.flowCode,
+        source=FlowSource(body.source or FlowSource.IVR),
+    )
     page = (body.pageNum, body.pageSize) if body.pageNum and body.pageSize else None
     total, views = await query_flows(platform.storage, body.tenantId, wanted, page)
     return FlowQueryResponse(total=total, flowList=[_flow_info(v) for v in views])
