@@ -10,7 +10,8 @@ from oiap.adapters.http.egress import EgressPolicy, demo_origins
 from oiap.adapters.http.interfaces import HttpInterfaceCaller
 from oiap.adapters.http.language_models import HttpLanguageModel
 from oiap.services.auth import AuthPolicy, SecretChecks, TokenCache
-from oiap.services.dialogs import DialogService
+from oiap.services.config_versions import ConfigVersions, StampedStorage
+from oiap.services.dialogs import DialogService, Transcripts
 from oiap.services.ports import SessionStore, Storage
 from oiap.services.turn_records import TurnRecorder
 from oiap.settings import Settings
@@ -25,6 +26,16 @@ class Platform:
     _dialogs: DialogService | None = field(default=None, init=False, repr=False)
     _language_model: HttpLanguageModel | None = field(default=None, init=False, repr=False)
     _secret_checks: SecretChecks | None = field(default=None, init=False, repr=False)
+    config_versions: ConfigVersions = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Every committed configuration change made through this platform changes the
+        # tenant's stamp, which the dialogs check: changes reach the next new call at once.
+        self.config_versions = ConfigVersions(self.sessions)
+        if not isinstance(self.storage, StampedStorage):
+            self.storage = StampedStorage(self.storage, self.config_versions)
+        else:
+            self.config_versions = self.storage.versions
 
     @property
     def dialogs(self) -> DialogService:
@@ -47,8 +58,23 @@ class Platform:
                 turn_budget=self.settings.turn_budget,
                 lock_lease=self.settings.dialog_lock_lease,
                 recorder=self._turn_recorder(),
+                transcripts=self._transcripts(),
+                config_versions=self.config_versions,
             )
         return self._dialogs
+
+    def _transcripts(self) -> Transcripts | None:
+        """Where ASR results sent by key are read (spec §7.7): OIAP_ASR_REDIS_URL, else the
+        session store's Redis; with neither, such input is text."""
+        s = self.settings
+        url = s.asr_redis_url or (s.session_store if s.session_store != "memory" else "")
+        if not url:
+            return None
+        from oiap.adapters.sessions.asr_results import RedisTranscripts
+
+        return RedisTranscripts(
+            url, connect_timeout=s.redis_connect_timeout, command_timeout=s.redis_command_timeout
+        )
 
     def _turn_recorder(self) -> TurnRecorder:
         """Turn records wait in a Redis Stream when Redis is the session store (they then
@@ -91,6 +117,7 @@ class Platform:
         if self._dialogs is not None:
             await self._dialogs.close()
             self._dialogs = None
+        await self.config_versions.close()
         if self._language_model is not None:
             await self._language_model.close()
             self._language_model = None

@@ -251,6 +251,8 @@ class _Checker:
             self.add(Rule.UNKNOWN_VARIABLE, f"{where} refers to unknown variable {name!r}", node)
 
     def check_target_variable(self, node: Node, name: object, where: str) -> None:
+        if name == "SYS.language":  # multi-language flows switch it (spec §11.5)
+            return
         if not isinstance(name, str) or not name.startswith(("FLOW.", "GLOBAL.")):
             self.add(Rule.BAD_PARAMETER, f"{where} must name a FLOW. or GLOBAL. variable", node)
             return

@@ -44,6 +44,7 @@ DEFAULT_MENU_FAILURES = 3
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DIGITS = re.compile(r"^[0-9*#]+$")
 PROMPT_KINDS = frozenset({NodeKind.REPLY, NodeKind.PLAYBACK, NodeKind.COLLECT, NodeKind.MENU})
+LANGUAGE = "SYS.language"  # the one system variable a flow may assign (§11.5)
 
 
 class EventKind(StrEnum):
@@ -131,6 +132,9 @@ class _Turn:
         if event.kind is EventKind.START:
             release = await self.enter(s.flow, None, fresh=True)
             s.variables["GLOBAL"] = initial_values(release.global_variables)
+            if not s.system.get("language"):
+                # Known before the first node runs, so its prompts and conditions see it.
+                self.set_language(release.language)
             start = release.start
             return await self.run(start.id if start else None)
         self.release = await self.enter(s.flow, s.versions.get(s.flow))
@@ -525,7 +529,14 @@ class _Turn:
         pool = self.release.flow.variables if namespace == "FLOW" else self.release.global_variables
         return next((v.type for v in pool if v.name == name), None)
 
+    def set_language(self, language: str) -> None:
+        self.state.language = self.state.system["language"] = language
+
     def assign(self, target: str, value: object) -> None:
+        if target == LANGUAGE:
+            # Multi-language flows switch the caller's language; later prompts follow it.
+            self.set_language(as_text(value))
+            return
         namespace, _, name = target.partition(".")
         if namespace not in ("FLOW", "GLOBAL") or not name:
             raise ValueError(f"cannot assign to {target!r}")

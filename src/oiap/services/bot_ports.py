@@ -92,6 +92,10 @@ class BotRepository(Protocol):
 
     async def get_access_code(self, tenant_id: str, access_id: int) -> StoredAccessCode | None: ...
 
+    async def list_access_code_tenants(self, access_code: str) -> list[str]:
+        """Every tenant that binds ``access_code``: a system account's call names no tenant."""
+        ...
+
     async def add_access_code(self, tenant_id: str, binding: AccessCode) -> StoredAccessCode: ...
 
     async def update_access_code(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,17 +26,19 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from oiap.domain.bots import DialogType
 from oiap.domain.flow_versions import VersionRouting, select_version
-from oiap.domain.flows import Scenario
+from oiap.domain.flows import NodeKind, Scenario
 from oiap.engine.actions import Action, Prompt, Release, Transfer
 from oiap.engine.release import FlowRelease, InterfaceAnswer, InterfaceCall
 from oiap.engine.runtime import DialogError, Event, EventKind, Recognition, step
 from oiap.engine.state import DialogState
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import StoredAccessCode
+from oiap.services.config_versions import ConfigVersions
 from oiap.services.dialog_ports import TurnRecord
 from oiap.services.ports import LockLost, LockTimeout, SessionStore, Storage
-from oiap.services.releases import ReleaseCache
+from oiap.services.releases import ReleaseCache, current_faq, with_faq
 from oiap.services.turn_records import TurnRecorder
 
 log = logging.getLogger("oiap.dialogs")
@@ -48,13 +51,27 @@ SPECIAL_INPUTS = {
     "hangup": EventKind.HANGUP,
     "recordend": EventKind.RECORD_END,
 }
-ROUTING_TTL = 1.0  # seconds a worker trusts its copy of bindings and gray rules
+ROUTING_TTL = 1.0  # seconds before a copy is renewed in the background (see _Renewed)
+FAQ_TTL = 30.0  # the same for the tenant's Q&A, whose renewal rebuilds its indexes
 TURN_BUDGET = 20.0  # defaults of settings.turn_budget and settings.dialog_lock_lease
 LOCK_LEASE = 5.0
 INTERFACE_GRACE = 0.25
 """Seconds past its clamped timeout that an interface call may take before the turn gives
 up on it: the caller honours the timeout itself; this only bounds one that does not."""
 REQUEST_FIELDS_FROM_EXTPARAMS = ("transin_data", "ieValue", "release_reason")
+TENANT_EXTPARAM = "tenantId"  # picks the tenant of an access code bound in several
+_ASR_KEY = re.compile(r"^\S{1,512}$")
+
+
+class Transcripts(Protocol):
+    """Where an IVR leaves ASR results (spec §7.7): its Redis, read by key."""
+
+    async def transcript(self, key: str) -> str | None:
+        """The transcript under ``key``, None when there is none; StoreUnavailable when
+        the store cannot be read."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 class InterfaceCaller(Protocol):
@@ -106,9 +123,12 @@ Renderer = Callable[[TurnOutcome], dict[str, Any]]
 
 
 class _Renewed:
-    """Per-worker copies of bindings and routing. An entry is fresh for ``ttl`` seconds; after
-    that it is still served while one background read renews it, so after the first call
-    no turn waits on the database (whose reads queue behind the turn records' writes)."""
+    """Per-worker copies of bindings, routing and Q&A, keyed by the tenant's configuration
+    stamp (services/config_versions.py): a change made through the platform changes the
+    stamp, so the next new call reads afresh and never gets a stale copy. An entry is also
+    renewed in the background once ``ttl`` seconds old (while it still answers, so no turn
+    waits on the database): that only catches up with changes written to the database
+    around the platform."""
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
@@ -160,6 +180,8 @@ class DialogService:
         clock: Callable[[], datetime] | None = None,
         turn_budget: float = TURN_BUDGET,
         lock_lease: float = LOCK_LEASE,
+        transcripts: Transcripts | None = None,
+        config_versions: ConfigVersions | None = None,
     ) -> None:
         self.storage = storage
         self.sessions = sessions
@@ -176,16 +198,67 @@ class DialogService:
         self._bindings = _Renewed(ROUTING_TTL)
         self._routing = _Renewed(ROUTING_TTL)
         self._exception_flows = _Renewed(ROUTING_TTL)
+        self.transcripts = transcripts
+        # The tenants' configuration stamps; shared with the storage that changes them.
+        self.config = config_versions or ConfigVersions(sessions)
+        self._faqs = _Renewed(FAQ_TTL)
+        # (tenant, flow, version) -> (release, Q&A, the release answering from that Q&A)
+        self._answering: dict[tuple[str, str, int], tuple[FlowRelease, Any, FlowRelease]] = {}
 
     async def close(self) -> None:
         await self.recorder.close()
         await self.caller.close()
+        if self.transcripts is not None:
+            await self.transcripts.close()
 
     def now(self) -> datetime:
         """The time flows see; ``clock`` replaces the wall clock in conversation tests."""
         return self._clock() if self._clock is not None else datetime.now(self.zone)
 
     # -- the turn ------------------------------------------------------------------------
+
+    async def process_for_system(
+        self, request: TurnRequest, render: Renderer, *, debug: bool = False
+    ) -> dict[str, Any]:
+        """A turn sent with a system account's token (the AICC/CEC, spec §3.2).
+
+        ``inaction`` 8 finds the tenant from the access code's binding; the dialog is then
+        that tenant's, exactly as if the tenant had started it, and an index (userid ->
+        tenant, living as long as the dialog) lets the continuing turns find it.
+        """
+        index = f"dialog-tenant:{request.userid}"
+        if request.inaction == 8:
+            wanted = request.extparams.get(TENANT_EXTPARAM) or None
+            tenant_id = await self._code_tenant(request.inparams["call_dst_id"], wanted)
+        else:
+            raw = await self.sessions.get(index)
+            if raw is None:
+                raise OiapError(Err.NOT_FOUND, f"No live dialog for userid '{request.userid}'.")
+            tenant_id = raw.decode()
+        response = await self.process(tenant_id, request, render, debug=debug)
+        await self.sessions.set(index, tenant_id.encode(), self.dialog_ttl)
+        return response
+
+    async def _code_tenant(self, access_code: str, wanted: str | None) -> str:
+        # Read at every start, not cached: configuration stamps are per tenant, and no
+        # tenant's stamp tells that another tenant has just bound (or unbound) the code.
+        async with self.storage.reader() as repos:
+            tenants = await repos.bots.list_access_code_tenants(access_code)
+        if wanted is not None:
+            if wanted not in tenants:
+                raise OiapError(
+                    Err.NOT_FOUND, f"Access code '{access_code}' is not bound in tenant '{wanted}'."
+                )
+            return wanted
+        if not tenants:
+            raise OiapError(Err.NOT_FOUND, f"Access code '{access_code}' is not bound to a flow.")
+        if len(tenants) > 1:
+            raise OiapError(
+                Err.PARAMETER,
+                f"Access code '{access_code}' is bound in {len(tenants)} tenants "
+                f"({', '.join(tenants)}); name one in 'extparams.{TENANT_EXTPARAM}'.",
+            )
+        return tenants[0]
 
     async def process(
         self, tenant_id: str, request: TurnRequest, render: Renderer, *, debug: bool = False
@@ -214,15 +287,12 @@ class DialogService:
                 elif state is None:
                     raise OiapError(Err.NOT_FOUND, f"No live dialog for userid '{request.userid}'.")
                 else:
-                    event = self._event(state, request)
+                    event = await self._heard(state, request, self._event(state, request))
                 ports = _Ports(self, state, time.monotonic() + self.turn_budget)
                 try:
                     result = await step(state, event, ports)
                 except DialogError as exc:
                     raise OiapError(Err.NOT_FOUND, str(exc)) from exc
-                if ports.first is not None and request.inaction == 8:
-                    state.language = ports.first.language
-                    state.system["language"] = ports.first.language
                 called = request.inparams.get("call_dst_id", state.access_code)
                 outcome = TurnOutcome(result.action, state, called, result.path, result.recognition)
                 response = render(outcome)
@@ -236,13 +306,19 @@ class DialogService:
             raise OiapError(
                 Err.DIALOG_BUSY, "The turn lost its dialog lock and was not saved; retry."
             ) from exc
-        self._record(request, state, result.action, result, began)
+        self._record(request, state, result.action, result, began, event)
         if debug:
             return {**response, "debug": debug_view(state, result.path, result.recognition)}
         return response
 
     def _record(
-        self, request: TurnRequest, state: DialogState, action: Action, result: Any, began: float
+        self,
+        request: TurnRequest,
+        state: DialogState,
+        action: Action,
+        result: Any,
+        began: float,
+        event: Event,
     ) -> None:
         recognition = result.recognition
         self.recorder.add(
@@ -254,7 +330,7 @@ class DialogService:
                 at=datetime.now(UTC),
                 inter_idx=state.inter_idx,
                 inaction=request.inaction,
-                input=(request.input or "")[:1024],
+                input=(event.request.get("input", request.input) or "")[:1024],
                 intent=recognition.intent if recognition else None,
                 score=recognition.score if recognition else None,
                 source=recognition.source if recognition else None,
@@ -270,12 +346,18 @@ class DialogService:
     # -- starting and continuing ---------------------------------------------------------
 
     async def _binding(self, tenant_id: str, access_code: str) -> StoredAccessCode | None:
+        """The binding a new call starts on. The call reads the tenant's configuration stamp
+        first, so it runs with every change committed before it, on whichever worker."""
+
         async def read() -> StoredAccessCode | None:
             async with self.storage.reader() as repos:
                 matches = await repos.bots.list_access_codes(tenant_id, access_code=access_code)
             return matches[0] if matches else None
 
-        found: StoredAccessCode | None = await self._bindings.get((tenant_id, access_code), read)
+        stamp = await self.config.check(tenant_id)
+        found: StoredAccessCode | None = await self._bindings.get(
+            (tenant_id, stamp, access_code), read
+        )
         return found
 
     async def _new_dialog(self, tenant_id: str, request: TurnRequest) -> DialogState:
@@ -291,7 +373,7 @@ class DialogService:
             access_code=access_code,
             dialog_type=int(binding.binding.dialog_type),
             calling=p.get("call_sor_id", ""),
-            language="en_US",
+            language="",  # set from the first flow's release as the flow starts
             started_at=now.isoformat(),
             flow=binding.binding.flow_code,
         )
@@ -356,6 +438,27 @@ class DialogService:
             return Event(EventKind.PLAYOVER, request=fields)
         return Event(EventKind.TEXT, value, request=fields)
 
+    async def _heard(self, state: DialogState, request: TurnRequest, event: Event) -> Event:
+        """An ASR result sent by reference (``<redis key>@<inter_no>``, spec §7.7) becomes
+        the transcript read under that key, or ``nomatch`` when there is none. Anything else
+        stays as it is, so text that merely contains ``@`` is still text."""
+        if event.kind is not EventKind.TEXT or self.transcripts is None:
+            return event
+        key = asr_key(
+            event.value,
+            result_type=request.inparams.get("flow_result_type"),
+            inter_no=request.inparams.get("inter_no"),
+            inter_idx=state.inter_idx,
+            typed=state.dialog_type == DialogType.CHATBOT,
+        )
+        if key is None:
+            return event
+        text = await self.transcripts.transcript(key)
+        fields = {**event.request, "input": text or ""}
+        if text is None:
+            return Event(EventKind.NOMATCH, "nomatch", request=fields)
+        return Event(EventKind.TEXT, text, request=fields)
+
     # -- what the engine asks of the outside world ---------------------------------------
 
     async def routed_version(self, tenant_id: str, code: str, calling: str) -> int | None:
@@ -363,11 +466,35 @@ class DialogService:
             async with self.storage.reader() as repos:
                 return [v.routing for v in await repos.bots.list_versions(tenant_id, code)]
 
-        routing: list[VersionRouting] = await self._routing.get((tenant_id, code), read)
+        stamp = await self.config.stamp(tenant_id)
+        routing: list[VersionRouting] = await self._routing.get((tenant_id, stamp, code), read)
         return select_version(routing, calling)
 
     async def release(self, tenant_id: str, code: str, version: int) -> FlowRelease | None:
-        return await self.releases.get(self.storage.reader, tenant_id, code, version)
+        """The pinned version, answering questions from the tenant's current Q&A."""
+        release = await self.releases.get(self.storage.reader, tenant_id, code, version)
+        if release is None:
+            return None
+        key = (tenant_id, code, version)
+        made = self._answering.get(key)
+        if made is not None and made[0] is release and made[1] is None:
+            return release  # no Q&A node: nothing to read
+        fresh = made is None or made[0] is not release
+        if fresh and not any(n.kind == NodeKind.QA for n in release.flow.nodes):
+            self._answering[key] = (release, None, release)
+            return release
+
+        async def read() -> Any:
+            async with self.storage.reader() as repos:
+                return await current_faq(repos, tenant_id)
+
+        stamp = await self.config.stamp(tenant_id)
+        faq = await self._faqs.get((tenant_id, stamp), read)
+        if made is None or made[0] is not release or made[1] is not faq:
+            if len(self._answering) > 10_000:
+                self._answering.clear()
+            made = self._answering[key] = (release, faq, with_faq(release, faq))
+        return made[2]
 
     async def exception_flow_code(self, tenant_id: str) -> str | None:
         async def read() -> str | None:
@@ -377,7 +504,8 @@ class DialogService:
                         return stored.flow.code
             return None
 
-        code: str | None = await self._exception_flows.get(tenant_id, read)
+        stamp = await self.config.stamp(tenant_id)
+        code: str | None = await self._exception_flows.get((tenant_id, stamp), read)
         return code
 
 
@@ -388,7 +516,6 @@ class _Ports:
         self.service = service
         self.state = state
         self.deadline = deadline  # time.monotonic() by which the turn's calls must be done
-        self.first: FlowRelease | None = None
 
     async def flow(self, code: str, version: int | None) -> FlowRelease | None:
         s = self.service
@@ -397,10 +524,7 @@ class _Ports:
             version = await s.routed_version(tenant, code, self.state.calling)
             if version is None:
                 return None
-        release = await s.release(tenant, code, version)
-        if self.first is None:
-            self.first = release
-        return release
+        return await s.release(tenant, code, version)
 
     async def exception_flow(self) -> FlowRelease | None:
         code = await self.service.exception_flow_code(self.state.tenant_id)
@@ -456,6 +580,25 @@ def debug_view(
         },
         "replayed": replayed,
     }
+
+
+def asr_key(
+    value: str, *, result_type: str | None, inter_no: str | None, inter_idx: int, typed: bool
+) -> str | None:
+    """The Redis key of an ASR result sent as ``<key>@<inter_no>``, or None for text.
+
+    A reference only with ``flow_result_type`` 1 on a voice access code (chat input is always
+    typed text), when the part after the last ``@`` is the request's ``inter_no`` (or, when
+    the IVR sends none, the ``inter_idx`` of the prompt being answered) and the key has no
+    white space. So "mail me at a@b.com" or "tea @ 5" stay text.
+    """
+    if result_type != "1" or typed:
+        return None
+    key, at, number = value.rpartition("@")
+    if not at or not _ASR_KEY.match(key):
+        return None
+    expected = inter_no if inter_no else str(inter_idx)
+    return key if number == expected else None
 
 
 def _budget_spent(call: InterfaceCall) -> InterfaceAnswer:

@@ -233,6 +233,10 @@ class SqlBots:
         rows = await self._session.scalars(query.order_by(AccessCodeRow.access_id))
         return [_access(r) for r in rows]
 
+    async def list_access_code_tenants(self, access_code: str) -> list[str]:
+        query = select(AccessCodeRow.tenant_id).where(AccessCodeRow.access_code == access_code)
+        return list(await self._session.scalars(query.order_by(AccessCodeRow.tenant_id)))
+
     async def _access_row(self, tenant_id: str, access_id: int) -> AccessCodeRow | None:
         row = await self._session.get(AccessCodeRow, access_id)
         return row if row is not None and row.tenant_id == tenant_id else None

@@ -7,6 +7,7 @@ and ``outaction`` as numbers and every outparams value as a string, as the table
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,20 @@ MANDATORY = {
     13: ("call_dst_id",),
 }
 CHATBOT = 3  # dialog type whose replies are text (prompt_type 3)
+_FULL_PATH = re.compile(r"^(/|\\\\|[A-Za-z]:[\\/])")  # /opt/..., \\host\..., Y:/... or Y:\...
+
+
+def audio_prompt_type(audio: str) -> str:
+    """``0`` for a full path, played as it is; ``1`` for a file name (or a relative path),
+    to which the IVR prepends its own prompt directory (spec §7.11)."""
+    return "0" if _FULL_PATH.match(audio) else "1"
+
+
+def language_id(language: str) -> str:
+    """The ``language`` outparam (spec §7.11): ``0`` Chinese, ``1`` English. ``SYS.language``
+    decides, so a flow that assigns it switches the language of every later prompt; only
+    these two are defined (open point 12), so every other language is sent as ``1``."""
+    return "0" if language.lower().startswith("zh") or language == "0" else "1"
 
 
 def _text(value: object, where: str) -> str:
@@ -112,12 +127,12 @@ def render(outcome: TurnOutcome) -> dict[str, Any]:
     if isinstance(action, Prompt):
         outaction = 9
         if action.audio:
-            params.update(prompt_type="1", prompt_wav=action.audio)
+            params.update(prompt_type=audio_prompt_type(action.audio), prompt_wav=action.audio)
         else:
             params["prompt_type"] = "3" if s.dialog_type == CHATBOT else "2"
         params.update(
             prompt_text=action.text,
-            language="0" if s.language.startswith("zh") else "1",
+            language=language_id(s.system.get("language") or s.language),
             inter_idx=str(s.inter_idx),
             model_type=model_type(action),
         )
