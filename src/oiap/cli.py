@@ -22,7 +22,7 @@ from oiap.cli_nlu import nlu_app
 from oiap.cli_project import project_app
 from oiap.domain.tenants import PrincipalKind
 from oiap.errors import OiapError
-from oiap.services import accounts
+from oiap.services import accounts, auth
 from oiap.services.ports import SessionStore, Storage
 from oiap.settings import Settings
 
@@ -97,6 +97,31 @@ def tenant_rotate_secret(
     """Issue a new appSecret; tokens issued before stop working."""
     creds = _run(lambda s, sessions: accounts.rotate_tenant_secret(s, sessions, tenant_id))
     _print_credentials(creds, as_json)
+
+
+@tenant_app.command("unlock")
+def tenant_unlock(tenant_id: str) -> None:
+    """Lift a lock-out of the tenant (gettoken and serverauth login) before it ends by itself.
+
+    The lock-out counters live in the session store, so this needs the server's
+    OIAP_SESSION_STORE=redis://...; with 'memory' they live inside the server process, which
+    no other command can reach (restarting the server clears them).
+    """
+    settings = Settings()
+    if settings.session_store == "memory":
+        errors.print(
+            "OIAP_SESSION_STORE is 'memory': lock-outs live inside the running server process, "
+            "which this command cannot reach. Restart the server to clear them, or run the "
+            "server with OIAP_SESSION_STORE=redis://... so that operators can unlock accounts.",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    had = _run(lambda s, sessions: auth.unlock_account(s, sessions, tenant_id))
+    if had:
+        console.print(f"tenant {tenant_id}: unlocked; wrong attempts forgotten", markup=False)
+    else:
+        console.print(f"tenant {tenant_id}: was not locked", markup=False)
 
 
 @tenant_app.command("list")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 import time
 from pathlib import Path
 from typing import Annotated
@@ -88,6 +89,19 @@ def push(
         console.print(f"flow {code!r} published as version {number}", markup=False)
     if not result.changes and not result.published:
         console.print("no change")
+    # Calls run published versions, with the resources frozen beside them; only access
+    # codes take effect at once. Without this a newcomer sees "updated" and wonders why the
+    # live bot still answers as before.
+    drafted = [c for c in result.changes if not c.startswith("access code ")]
+    if drafted and not publish:
+        again = shlex.join(["oiap", "bot", "push", str(folder), "--tenant", tenant, "--publish"])
+        console.print(
+            "These changes are a draft: calls run published versions only. "
+            f"To publish them, run:\n  {again}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @bot_app.command("pull")

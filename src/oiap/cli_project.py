@@ -10,6 +10,8 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 
 from oiap.adapters.server_key import load_server_key
 from oiap.adapters.sessions import open_session_store
@@ -110,7 +112,9 @@ def set_quota(
 
 
 @project_app.command("list")
-def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON list on stdout.")] = False,
+) -> None:
     """List projects (never their SK)."""
     found: list[Project] = _run(lambda s, _, __: projects.list_projects(s))
     rows = [
@@ -126,5 +130,10 @@ def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows) + "\n")
         return
-    for row in rows:
-        console.print(row)
+    table = Table("project_id", "tenant_id", "name", "ak", "quota")
+    for p in found:
+        quota = "none" if p.quota is None else str(p.quota)
+        table.add_row(p.project_id, p.tenant_id, p.name, p.access_key, quota)
+    # IDs and AKs are copied from here: never wrap them, even in a narrow or piped output.
+    wide = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    Console(width=max(console.width, wide)).print(table)

@@ -81,6 +81,7 @@ class Err(_Entry):
     KEY_WRONG = ErrorSpec(200800002, 401, "The key is wrong.")
     ACCOUNT_LOCKED = ErrorSpec(200800003, 403, "The account is locked.")
     BODY_TOO_LARGE = ErrorSpec(10000002, 413, "The request body is too large.")
+    METHOD_NOT_ALLOWED = ErrorSpec(10000002, 405, "The method is not allowed here.")
     DIALOG_ORDER = ErrorSpec(10000002, 409, "The request does not follow the dialog's last action.")
     DIALOG_BUSY = ErrorSpec(10000001, 503, "The dialog is busy with another request; retry.")
     STORE_UNAVAILABLE = ErrorSpec(

@@ -35,7 +35,9 @@ def test_problems_cite_file_and_line(tmp_path: Path) -> None:
     flow.write_text(text)
     problems = read_bot_folder(folder).problems
     assert len(problems) == 1
-    line = text.splitlines().index("  - id: goodbye") + 1
+    # The line of the offending key, not of the node's "- id:" a few lines above it.
+    node = text.splitlines().index("  - id: goodbye")
+    line = text.splitlines().index("      template: farewell", node) + 1
     assert (problems[0].file, problems[0].line) == ("flows/hotline.yaml", line)
     assert "farewell" in problems[0].message
 

@@ -53,19 +53,35 @@ def _error(error: Err, detail: str | None = None, status: int | None = None) -> 
     return JSONResponse(exc.body(), status_code=status or error.http_status)
 
 
+def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """A known path asked with a method it does not answer: name the one(s) it does."""
+    headers = dict(exc.headers or {})
+    allowed = [m for m in headers.get("Allow", "").split(", ") if m and m != "HEAD"]
+    detail = f"{request.method} is not answered at {request.url.path}"
+    detail += f"; use {' or '.join(sorted(allowed))}." if allowed else "."
+    return _family_error(request.scope, OiapError(Err.METHOD_NOT_ALLOWED, detail), headers)
+
+
 def _unsafe_text(scope: Scope, detail: str) -> Response:
     """A path, query or credential header refused before routing, in its family's shape."""
     path = str(scope.get("path", ""))
     if metastudio.is_metastudio_path(path):
         return metastudio.parameter_refusal(scope, detail)
-    error = OiapError(Err.PARAMETER, detail)
+    return _family_error(scope, OiapError(Err.PARAMETER, detail))
+
+
+def _family_error(
+    scope: Scope, error: OiapError, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """An OIAP error in the body shape of the interface family its path belongs to."""
+    path = str(scope.get("path", ""))
     if path.startswith(oiap_faq.PATH_PREFIXES):
         body = error.text_code_body()
     elif path.startswith(("/oifde/rest/crs/process", "/oifde/rest/v2/crs/process/")):
         body = dialog_error_body(None, error)
     else:
         body = error.body()
-    return JSONResponse(body, status_code=error.error.http_status)
+    return JSONResponse(body, status_code=error.error.http_status, headers=headers)
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,7 +160,9 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         return _error(Err.PARAMETER, f"'{where}': {first.get('msg', 'invalid')}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            return _method_not_allowed(request, exc)
         error = Err.NOT_FOUND if exc.status_code == 404 else Err.PARAMETER
         return _error(error, str(exc.detail), status=exc.status_code)
 

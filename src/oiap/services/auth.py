@@ -132,15 +132,27 @@ async def get_token(
             stored = await repos.accounts.secret_hash(kind, app_key)
     if stored is None:
         raise OiapError(Err.KEY_NOT_FOUND)
-    attempt = await lockout.reserve(sessions, failures_key(app_key), policy.lockout_rule)
+    counter = failures_key(app_key)
+    attempt = await lockout.reserve(sessions, counter, policy.lockout_rule)
     if attempt is None:
-        raise OiapError(Err.ACCOUNT_LOCKED)
+        raise OiapError(Err.ACCOUNT_LOCKED, await lockout.locked_detail(sessions, counter))
     if not await policy.secret_checks.verify(app_secret, stored):
         if await attempt.wrong():
-            raise OiapError(Err.ACCOUNT_LOCKED)
+            raise OiapError(Err.ACCOUNT_LOCKED, await lockout.locked_detail(sessions, counter))
         raise OiapError(Err.KEY_WRONG)
     await attempt.right()
     return await grant_token(sessions, policy, kind, app_key)
+
+
+async def unlock_account(storage: Storage, sessions: SessionStore, account_id: str) -> bool:
+    """Lift the lock-out of a tenant or machine account (both ways it logs in); True when it
+    was locked or had wrong attempts counted."""
+    async with storage.reader() as repos:
+        known = await repos.accounts.get_tenant(account_id) is not None
+        known = known or await repos.accounts.get_system_user(account_id) is not None
+    if not known:
+        raise OiapError(Err.NOT_FOUND, f"No tenant or machine account '{account_id}'.")
+    return await lockout.unlock(sessions, failures_key(account_id))
 
 
 async def grant_token(

@@ -14,8 +14,10 @@ since a right one starts the count again and a wrong one may lock, and then trie
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from oiap.services.ports import SessionStore
 
@@ -78,3 +80,31 @@ async def reserve(sessions: SessionStore, key: str, rule: LockoutRule) -> Attemp
                 return None
             if count < rule.attempts:
                 break
+
+
+async def lock_left(sessions: SessionStore, key: str) -> float | None:
+    """Seconds until a refused account may try again, as the counter's TTL says; None when
+    the store no longer holds it (the lock just ended or an operator lifted it)."""
+    left = await sessions.ttl(key)
+    return left if left is not None and left > 0 else None
+
+
+async def locked_detail(sessions: SessionStore, key: str) -> str:
+    """The part of a lock-out answer that says how long it lasts, so a client knows when to
+    try again rather than hammering a locked account (which only keeps it counted)."""
+    left = await lock_left(sessions, key)
+    if left is None:
+        return "Try again now."
+    seconds = math.ceil(left)
+    until = datetime.now(UTC) + timedelta(seconds=seconds)
+    return (
+        f"Try again in {seconds} s (after {until:%Y-%m-%dT%H:%M:%SZ}), "
+        "or ask the operator to unlock it."
+    )
+
+
+async def unlock(sessions: SessionStore, key: str) -> bool:
+    """Lift a lock and forget the wrong attempts counted; True when there was anything."""
+    had = await sessions.get(key) is not None
+    await sessions.delete(key)
+    return had

@@ -68,24 +68,25 @@ def _ak_failures_key(access_key: str) -> str:
     return "ms:akfail:" + hashlib.sha256(access_key.encode()).hexdigest()
 
 
-def _locked() -> MetaStudioError:
-    minutes = round(AK_LOCK_SECONDS / 60)
-    return _refuse(
-        f"The access key is locked for {minutes} minutes after repeated authentication failures."
-    )
+async def _locked(sessions: SessionStore, counter: str) -> MetaStudioError:
+    when = await lockout.locked_detail(sessions, counter)
+    return _refuse(f"The access key is locked after repeated authentication failures. {when}")
 
 
 async def _reserve_check(sessions: SessionStore, access_key: str) -> lockout.Attempt:
     """Leave to check one secret of the AK; raises while it is locked."""
-    attempt = await lockout.reserve(sessions, _ak_failures_key(access_key), _AK_LOCKOUT)
+    counter = _ak_failures_key(access_key)
+    attempt = await lockout.reserve(sessions, counter, _AK_LOCKOUT)
     if attempt is None:
-        raise _locked()
+        raise await _locked(sessions, counter)
     return attempt
 
 
 async def _wrong(attempt: lockout.Attempt, detail: str) -> MetaStudioError:
     """The refusal for a wrong secret; the one that exceeds the allowance locks the AK."""
-    return _locked() if await attempt.wrong() else _refuse(detail)
+    if await attempt.wrong():
+        return await _locked(attempt.sessions, attempt.key)
+    return _refuse(detail)
 
 
 async def _project_and_secret(

@@ -38,6 +38,12 @@ class Challenge:
 
     error: Err
     nonce: str
+    detail: str = ""
+    """More than the code's message says (how long a lock lasts)."""
+
+    @property
+    def text(self) -> str:
+        return f"{self.error.message} {self.detail}" if self.detail else self.error.message
 
 
 def new_login_key() -> str:
@@ -53,10 +59,12 @@ def _used_key(nonce: str) -> str:
     return f"srvauth:used:{nonce}"
 
 
-async def challenge(sessions: SessionStore, error: Err, nonce_ttl: float) -> Challenge:
+async def challenge(
+    sessions: SessionStore, error: Err, nonce_ttl: float, detail: str = ""
+) -> Challenge:
     nonce = secrets.token_urlsafe(32)
     await sessions.set(_nonce_key(nonce), b"1", nonce_ttl)
-    return Challenge(error, nonce)
+    return Challenge(error, nonce, detail)
 
 
 async def _use_nonce(sessions: SessionStore, nonce: str, nonce_ttl: float) -> bool:
@@ -122,9 +130,11 @@ async def login(
         return await challenge(sessions, Err.LOGIN_CHALLENGE, nonce_ttl)
     if not await _use_nonce(sessions, nonce, nonce_ttl):
         return await challenge(sessions, Err.LOGIN_NONCE, nonce_ttl)
-    attempt = await lockout.reserve(sessions, failures_key(account), policy.lockout_rule)
+    counter = failures_key(account)
+    attempt = await lockout.reserve(sessions, counter, policy.lockout_rule)
     if attempt is None:
-        return await challenge(sessions, Err.LOGIN_LOCKED, nonce_ttl)
+        detail = await lockout.locked_detail(sessions, counter)
+        return await challenge(sessions, Err.LOGIN_LOCKED, nonce_ttl, detail)
     found = await _login_key(storage, server_key, account)
     # Without a key, a throw-away one keeps the work (and the time it takes) the same.
     key = found[1] if found else secrets.token_urlsafe(32)
@@ -132,7 +142,9 @@ async def login(
     given = _digest_of(checksum)
     right = hmac.compare_digest(expected, given if given is not None else bytes(32))
     if found is None or given is None or not right:
-        refusal = Err.LOGIN_LOCKED if await attempt.wrong() else Err.LOGIN_FAILED
-        return await challenge(sessions, refusal, nonce_ttl)
+        if await attempt.wrong():
+            detail = await lockout.locked_detail(sessions, counter)
+            return await challenge(sessions, Err.LOGIN_LOCKED, nonce_ttl, detail)
+        return await challenge(sessions, Err.LOGIN_FAILED, nonce_ttl)
     await attempt.right()
     return await grant_token(sessions, policy, found[0], account)

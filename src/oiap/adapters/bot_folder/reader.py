@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import yaml
 
-from oiap.adapters.bot_folder.yaml_source import Fields, FileProblem, Source, line_of
+from oiap.adapters.bot_folder.yaml_source import Fields, FileProblem, Source, line_named_by
 from oiap.domain.bot_definition import Bot, validate_bot
 from oiap.domain.bots import AccessCode, DialogType, DomainSpec, Intent, Language, Slot
 from oiap.domain.faq import Faq, FaqGroup
@@ -35,8 +35,8 @@ LANGUAGES = ", ".join(lang.value for lang in Language)
 class _Locations:
     """Where each object (and each flow node) was defined, to place later problems."""
 
-    objects: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
-    nodes: dict[tuple[str, str], int] = field(default_factory=dict)
+    objects: dict[tuple[str, str], tuple[str, yaml.Node]] = field(default_factory=dict)
+    nodes: dict[tuple[str, str], yaml.Node] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,10 @@ def read_bot_folder(folder: Path) -> FolderReading:
     problems = [p for s in reader.sources for p in s.problems]
     if bot is not None and not problems:
         for p in validate_bot(bot):
-            file, line = reader.locations.objects.get(p.subject, ("bot.yaml", 0))
+            file, where = reader.locations.objects.get(p.subject, ("bot.yaml", None))
             if p.node is not None:
-                line = reader.locations.nodes.get((p.subject[1], p.node), line)
+                where = reader.locations.nodes.get((p.subject[1], p.node), where)
+            line = line_named_by(where, p.message) if where is not None else 0
             problems.append(FileProblem(file, line, p.message))
     return FolderReading(bot, problems)
 
@@ -80,7 +81,7 @@ class _Reader:
         return [f"{sub}/{p.name}" for p in found]
 
     def locate(self, kind: str, name: str, source: Source, node: yaml.Node) -> None:
-        self.locations.objects.setdefault((kind, name), (source.name, line_of(node)))
+        self.locations.objects.setdefault((kind, name), (source.name, node))
 
     def read(self) -> Bot | None:
         if not (self.folder / "bot.yaml").is_file():
@@ -231,7 +232,7 @@ class _Reader:
         for item in fields.items("nodes"):
             node = self.node(source, item)
             if node is not None:
-                self.locations.nodes.setdefault((code, node.id), line_of(item))
+                self.locations.nodes.setdefault((code, node.id), item)
                 nodes.append(node)
         return Flow(
             code=code,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +72,56 @@ class FileProblem:
 
 def line_of(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _quoted(message: str) -> list[str]:
+    """The values a message quotes, as ``repr`` wrote them, in the order it names them."""
+    found = []
+    for match in _QUOTED.finditer(message):
+        try:
+            value = ast.literal_eval(match.group())
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(value, str) and value:
+            found.append(value)
+    return found
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """Every key and value under ``node``, in the order the file has them."""
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+
+
+def line_named_by(node: yaml.Node, message: str) -> int:
+    """The line, under ``node``, of the key or value that ``message`` quotes.
+
+    Problems found after reading (an unknown branch target, a bad parameter) name the thing
+    they are about but not where it stands; the first quoted text that is a key or value of
+    the object points at the line to fix (an expression may be quoted inside a longer value).
+    Without one, the object's own first line.
+    """
+    scalars = list(_scalars(node))
+    quoted = _quoted(message)
+    for text in quoted:
+        for scalar in scalars:
+            if scalar.value == text:
+                return line_of(scalar)
+    for text in quoted:
+        for scalar in scalars:
+            if isinstance(scalar.value, str) and text in scalar.value:
+                return line_of(scalar)
+    return line_of(node)
 
 
 @dataclass

@@ -80,7 +80,10 @@ def _scoped(original: AnyHandler | None) -> Handler:
             converted = _as_metastudio(exc)
             if converted.error is MsErr.INTERNAL and not isinstance(exc, MetaStudioError):
                 log.exception("unhandled error on %s %s", request.method, request.url.path)
-            return render(request, converted)
+            rendered = render(request, converted)
+            if isinstance(exc, StarletteHTTPException) and exc.headers:
+                rendered.headers.update(exc.headers)  # Allow, on a 405
+            return rendered
         response = original(request, exc)
         return response if isinstance(response, Response) else await response
 

@@ -72,6 +72,6 @@ async def login(
     if isinstance(outcome, GrantedToken):
         return LoginGranted(token=outcome.auth_token, duration=outcome.expire_time)
     refusal = LoginChallenge(
-        error=outcome.error.message, errorCode=outcome.error.value.code, nonce=outcome.nonce
+        error=outcome.text, errorCode=outcome.error.value.code, nonce=outcome.nonce
     )
     return JSONResponse(refusal.model_dump(), status_code=outcome.error.http_status)
