@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ def chat(*args: str, stdin: str, env: dict[str, str]) -> subprocess.CompletedPro
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=harness.REPO,
+        cwd=harness.WORKDIR,
     )
 
 
@@ -84,7 +85,8 @@ def test_a_transfer_is_answered_and_the_call_closed(demo: Demo) -> None:
         "4001",
         "--url",
         demo.server.url,
-        stdin="/ok\n#1a\n#0\nhello\n/ok\n",
+        # A lost card is put through at any hour (the menu's agent key only in opening hours).
+        stdin="/ok\n#1a\n#9\nmy debit card was stolen\nhello\n/ok\n",
         env=_with_secret(demo),
     )
     out = result.stdout
@@ -117,6 +119,48 @@ def test_what_keeps_a_call_from_starting_is_said_plainly(demo: Demo) -> None:
     unbound = chat("4999", "--url", demo.server.url, stdin="", env=_with_secret(demo))
     assert unbound.returncode == 1
     assert "Access code '4999' is not bound to a flow" in unbound.stdout
+
+
+def test_chat_dials_where_oiap_host_and_oiap_port_say_and_url_wins(demo: Demo) -> None:
+    # The same two settings that tell `oiap serve` where to listen tell `oiap chat` where to dial.
+    env = {**_with_secret(demo), "OIAP_HOST": "127.0.0.1", "OIAP_PORT": str(demo.server.port)}
+    found = chat("4002", stdin="", env=env)
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "(end of input: hanging up)" in found.stdout
+    # Nothing listens on this port: the message names the address the settings gave.
+    closed = harness.free_port()
+    away = {**env, "OIAP_PORT": str(closed)}
+    missed = chat("4002", stdin="", env=away)
+    assert missed.returncode == 1
+    assert f"cannot reach http://127.0.0.1:{closed}" in missed.stderr
+    # --url still wins over the settings.
+    given = chat("4002", "--url", demo.server.url, stdin="", env=away)
+    assert given.returncode == 0, given.stdout + given.stderr
+
+
+def test_the_demo_banner_prints_a_chat_line_that_works_as_pasted(demo: Demo) -> None:
+    assert demo.server.log is not None
+    lines = [
+        line.strip()
+        for line in demo.server.log.read_text().splitlines()
+        if re.search(r"\bchat 4001\b", line)
+    ]
+    assert lines, "no `oiap chat` line in the demo banner"
+    pasted = shlex.split(lines[-1])
+    assert pasted[pasted.index("--url") + 1] == demo.server.url  # not the default port
+    # As a newcomer pastes it: the printed program, no OIAP_* in the environment.
+    clean = {k: v for k, v in demo.env.items() if not k.startswith("OIAP_")}
+    result = subprocess.run(
+        pasted,
+        input="goodbye\n",
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=harness.WORKDIR,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bot: Welcome to Example Bank" in result.stdout
 
 
 def test_a_bot_folder_runs_in_process_with_stubbed_interfaces(tmp_path: Path) -> None:
@@ -194,7 +238,8 @@ def test_the_debug_object_comes_only_on_request_and_only_to_the_owner(demo: Demo
     }
     debugged = _process(demo, playover, debug=True)
     debug = debugged.pop("debug")
-    assert debug["path"] == ["menu"] and debug["node"] == "menu"
+    # after the greeting: node `channel` picks the phone menu for access code 4001
+    assert debug["path"] == ["channel", "menu"] and debug["node"] == "menu"
     assert debug["flow"] == "hotline" and debug["version"] == 1
     assert debug["variables"]["FLOW"] == {
         "accountNumber": None,

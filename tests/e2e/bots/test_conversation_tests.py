@@ -258,7 +258,7 @@ turns:
 
 async def test_the_runner_plays_queue_queries_and_reports_misplaced_input(tmp_path: Path) -> None:
     from oiap.adapters.bot_folder.reader import read_bot_folder
-    from oiap.bot_sandbox import Sandbox
+    from oiap.api.sandbox import Sandbox
     from oiap.services.conversation_tests import run_test
 
     folder = tmp_path / "queue-bot"

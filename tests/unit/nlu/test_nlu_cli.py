@@ -10,8 +10,8 @@ import yaml
 from nlu_corpus import BANKING
 from typer.testing import CliRunner
 
-from oiap.cli_nlu import nlu_app
-from oiap.nlu_files import BotFilesError, read_bot_nlu
+from oiap.adapters.bot_folder.nlu_files import BotFilesError, read_bot_nlu
+from oiap.cli.nlu import nlu_app
 
 runner = CliRunner()
 

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
-from oiap.errors import Err
-from oiap.services.conversation_tests import (
-    DEFAULT_CALLING,
-    INPUT_HELP,
-    Call,
-    CallerError,
-    Endpoint,
-    InputError,
-    Observed,
-    StubAnswer,
-    parse_input,
-    parse_stub_answers,
-)
+if TYPE_CHECKING:
+    from oiap.services.conversation_tests import Call, Endpoint, Observed, StubAnswer
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_CALLING = "13500000001"  # the caller of conversation tests (a test keeps them equal)
+DEMO_TENANT = "demo"
+DEMO_ACCESS_CODE = "4001"
 DEBUG_HEADER = "X-OIAP-Debug"
-TOKEN_ERRORS = {Err.TOKEN_MISSING_OR_EXPIRED.code, Err.TOKEN_INVALID.code}
 SHOWN_NAMESPACES = ("FLOW", "GLOBAL", "TOC")
 HIDDEN = {"ChatBotResponse"}  # the raw recognition document; its parts are shown already
 
@@ -49,10 +38,14 @@ class HttpEndpoint:
         self.tenant = tenant
         self.secret = secret
         self.debug = debug
+        import httpx
+
         self.client = httpx.AsyncClient(base_url=self.url, timeout=30)
         self.token = ""
 
     async def _post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        import httpx
+
         headers = {DEBUG_HEADER: "1"} if self.debug else {}
         try:
             reply = await self.client.post(path, json=body, headers=headers)
@@ -73,6 +66,9 @@ class HttpEndpoint:
         self.token = str(data["authToken"])
 
     async def send(self, body: dict[str, Any]) -> dict[str, Any]:
+        from oiap.errors import Err
+
+        token_errors = {Err.TOKEN_MISSING_OR_EXPIRED.code, Err.TOKEN_INVALID.code}
         for attempt in range(2):
             inparams = {**body["inparams"], "auth_token": self.token}
             status, data = await self._post(
@@ -80,7 +76,7 @@ class HttpEndpoint:
             )
             if not isinstance(data, dict):
                 return {"ret": -1, "errorMsg": f"HTTP {status} without a JSON answer"}
-            if attempt == 0 and data.get("ret") in TOKEN_ERRORS:
+            if attempt == 0 and data.get("ret") in token_errors:
                 await self.authenticate()  # the token expired during a long conversation
                 continue
             answer: dict[str, Any] = data
@@ -173,6 +169,14 @@ def _read_line() -> str | None:
 
 async def converse(endpoint: Endpoint, access_code: str, calling: str, *, debug: bool) -> None:
     """Play one call until the bot releases it; the end of input hangs up."""
+    from oiap.services.conversation_tests import (
+        INPUT_HELP,
+        Call,
+        CallerError,
+        InputError,
+        parse_input,
+    )
+
     call = Call(endpoint, access_code, calling)
     transcript = Transcript(debug)
     _say(f"Calling {access_code} from {calling} (call {call.userid}).")
@@ -226,6 +230,8 @@ def _stub_answers(path: Path | None) -> dict[str, StubAnswer]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise typer.BadParameter(f"cannot read {path}: {exc}", param_hint="--stubs") from None
+    from oiap.services.conversation_tests import parse_stub_answers
+
     answers, problems = parse_stub_answers(text, str(path))
     if problems:
         raise typer.BadParameter("; ".join(map(str, problems)), param_hint="--stubs")
@@ -251,8 +257,8 @@ async def _local(
     calling: str,
     debug: bool,
 ) -> None:
-    from oiap.bot_sandbox import Sandbox
-    from oiap.cli_bot import read_bot_or_exit
+    from oiap.api.sandbox import Sandbox
+    from oiap.cli.bots import read_bot_or_exit
 
     bot = read_bot_or_exit(folder)
     unknown = sorted(set(answers) - {i.name for i in bot.interfaces})
@@ -272,10 +278,35 @@ async def _local(
         await converse(sandbox.endpoint, access_code, calling, debug=debug)
 
 
+def server_url(host: str, port: int) -> str:
+    """Where ``oiap serve`` listens with the same OIAP_HOST and OIAP_PORT, as a client dials it.
+
+    A server listening on every address (0.0.0.0, ::) is dialled on loopback.
+    """
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{port}"
+
+
+def _configured_url() -> str:
+    from oiap.settings import Settings
+
+    settings = Settings()
+    return server_url(settings.host, settings.port)
+
+
 def chat(
     access_code: Annotated[str, typer.Argument(help="Access code to call, e.g. 4001 or 4002.")],
-    tenant: Annotated[str, typer.Option(help="Tenant ID (the appKey) of the bot.")] = "demo",
-    url: Annotated[str, typer.Option(help="Where the platform listens.")] = DEFAULT_URL,
+    tenant: Annotated[str, typer.Option(help="Tenant ID (the appKey) of the bot.")] = DEMO_TENANT,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the platform listens; default: http://OIAP_HOST:OIAP_PORT "
+            "(127.0.0.1:8080 unless set).",
+            show_default=False,
+        ),
+    ] = None,
     secret: Annotated[
         str | None,
         typer.Option(envvar="OIAP_APP_SECRET", help="The tenant's appSecret."),
@@ -295,12 +326,15 @@ def chat(
     ] = None,
 ) -> None:
     """Talk to a bot as a caller: text, #digits for keys, /timeout, /nomatch, /hangup ..."""
+    import asyncio
+
     try:
         if local is not None:
             asyncio.run(_local(local, _stub_answers(stubs), _time(at), access_code, calling, debug))
         else:
             if not secret:
                 raise ChatError("give the tenant's appSecret with --secret or OIAP_APP_SECRET")
+            url = url or _configured_url()
             asyncio.run(_remote(url, tenant, secret, access_code, calling, debug))
     except ChatError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import shlex
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from oiap.adapters.bot_folder.reader import read_bot_folder
-from oiap.adapters.bot_folder.writer import write_bot_folder
-from oiap.adapters.sql.database import Database, upgrade
-from oiap.adapters.sql.repositories import SqlStorage
-from oiap.domain.bot_definition import Bot
-from oiap.errors import OiapError
-from oiap.services.bot_sync import PushResult, pull_bot, push_bot
-from oiap.services.conversation_tests import (
-    TestResult,
-    read_tests,
-    run_test,
-    selected,
-)
-from oiap.services.flow_publishing import InvalidConfiguration
-from oiap.settings import Settings
+from oiap.cli.terminal import console, errors, oiap_command
+
+if TYPE_CHECKING:
+    from oiap.adapters.sql.repositories import SqlStorage
+    from oiap.domain.bot_definition import Bot
+    from oiap.services.bot_sync import PushResult
+    from oiap.services.conversation_tests import TestResult
 
 bot_app = typer.Typer(help="Bots as folders of YAML files.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
 
 
 def read_bot_or_exit(folder: Path) -> Bot:
     """The bot of a folder; every problem printed and exit status 1 when it has any."""
+    from oiap.adapters.bot_folder.reader import read_bot_folder
+
     reading = read_bot_folder(folder)
     for problem in reading.problems:
         errors.print(str(problem), markup=False, highlight=False)
@@ -45,6 +35,10 @@ def read_bot_or_exit(folder: Path) -> Bot:
 
 
 def _storage() -> SqlStorage:
+    from oiap.adapters.sql.database import Database, upgrade
+    from oiap.adapters.sql.repositories import SqlStorage
+    from oiap.settings import Settings
+
     settings = Settings()
     upgrade(settings.database_url)
     return SqlStorage(Database(settings.database_url))
@@ -64,6 +58,12 @@ def push(
     publish: Annotated[bool, typer.Option(help="Publish every changed flow.")] = False,
 ) -> None:
     """Create or update the tenant's bot from a folder, in one transaction."""
+    import asyncio
+
+    from oiap.errors import OiapError
+    from oiap.services.bot_sync import push_bot
+    from oiap.services.flow_publishing import InvalidConfiguration
+
     bot = read_bot_or_exit(folder)
 
     storage = _storage()
@@ -94,7 +94,8 @@ def push(
     # live bot still answers as before.
     drafted = [c for c in result.changes if not c.startswith("access code ")]
     if drafted and not publish:
-        again = shlex.join(["oiap", "bot", "push", str(folder), "--tenant", tenant, "--publish"])
+        again = shlex.join(["bot", "push", str(folder), "--tenant", tenant, "--publish"])
+        again = f"{oiap_command()} {again}"
         console.print(
             "These changes are a draft: calls run published versions only. "
             f"To publish them, run:\n  {again}",
@@ -110,6 +111,11 @@ def pull(
     tenant: Annotated[str, typer.Option("--tenant", help="Tenant ID whose bot to write.")],
 ) -> None:
     """Write the tenant's bot into a folder (flow drafts, not versions)."""
+    import asyncio
+
+    from oiap.adapters.bot_folder.writer import write_bot_folder
+    from oiap.errors import OiapError
+    from oiap.services.bot_sync import pull_bot
 
     storage = _storage()
 
@@ -141,7 +147,12 @@ def test(
     The bot is pushed and published into a throwaway database; its business interfaces
     answer as each test says. Exit status 1 when any test fails.
     """
-    from oiap.bot_sandbox import Sandbox
+    import asyncio
+
+    from oiap.api.sandbox import Sandbox
+    from oiap.errors import OiapError
+    from oiap.services.conversation_tests import read_tests, run_test, selected
+    from oiap.services.flow_publishing import InvalidConfiguration
 
     began = time.perf_counter()
     # Failing interfaces are what tests expect; the platform's warnings about them are noise.

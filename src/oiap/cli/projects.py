@@ -2,55 +2,36 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
 
-from oiap.adapters.server_key import load_server_key
-from oiap.adapters.sessions import open_session_store
-from oiap.adapters.sql.database import Database, upgrade
-from oiap.adapters.sql.repositories import SqlStorage
-from oiap.domain.projects import KeyPair, Project
-from oiap.errors import OiapError
-from oiap.services import projects
-from oiap.services.ports import SessionStore, Storage
-from oiap.settings import Settings
+from oiap.cli.terminal import console, errors, run_use_case
+
+if TYPE_CHECKING:
+    from oiap.domain.projects import KeyPair, Project
+    from oiap.services.ports import SessionStore, Storage
 
 project_app = typer.Typer(
     help="MetaStudio projects (the {project_id} of /v1 paths) and their AK/SK.",
     no_args_is_help=True,
 )
-console = Console()
-errors = Console(stderr=True)
 T = TypeVar("T")
 
 
 def _run(work: Callable[[Storage, SessionStore, bytes], Awaitable[T]]) -> T:
-    settings = Settings()
-    upgrade(settings.database_url)
-    server_key = load_server_key(settings.database_url)
+    """Run a use case that seals or checks project keys with the server key."""
+    from oiap.adapters.server_key import load_server_key
+    from oiap.settings import Settings
 
-    async def main() -> T:
-        storage = SqlStorage(Database(settings.database_url))
-        sessions = open_session_store(settings.session_store)
-        try:
-            return await work(storage, sessions, server_key)
-        finally:
-            await sessions.close()
-            await storage.close()
-
-    try:
-        return asyncio.run(main())
-    except OiapError as exc:
-        errors.print(f"[red]error {exc.error.code}[/red]: {exc.text}")
-        raise typer.Exit(1) from exc
+    # Loaded once the schema is upgraded, as the use case begins.
+    return run_use_case(
+        lambda storage, sessions: work(storage, sessions, load_server_key(Settings().database_url))
+    )
 
 
 def _print_keys(keys: KeyPair, as_json: bool, extra: dict[str, str] | None = None) -> None:
@@ -74,6 +55,8 @@ def create(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
 ) -> None:
     """Create a project and print its project_id, AK and SK (the SK only this once)."""
+    from oiap.services import projects
+
     keys, tenant_creds = _run(
         lambda s, _, key: projects.create_project(s, key, name, tenant_id=tenant)
     )
@@ -90,6 +73,8 @@ def create(
 @project_app.command("rotate-key")
 def rotate_key(project_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Issue a new AK/SK pair; the old pair and its tokens stop working at once."""
+    from oiap.services import projects
+
     keys = _run(lambda s, sessions, key: projects.rotate_key(s, sessions, key, project_id))
     _print_keys(keys, as_json)
 
@@ -102,6 +87,8 @@ def set_quota(
     ],
 ) -> None:
     """Limit the summed concurrency of the project's dialogs (and its borrowable pool)."""
+    from oiap.services import projects
+
     try:
         value = None if quota.lower() == "none" else int(quota)
     except ValueError:
@@ -116,6 +103,11 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list on stdout.")] = False,
 ) -> None:
     """List projects (never their SK)."""
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    from oiap.services import projects
+
     found: list[Project] = _run(lambda s, _, __: projects.list_projects(s))
     rows = [
         {

@@ -5,26 +5,31 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from oiap.nlu import BACKENDS, FaqIndex, train
-from oiap.nlu.evaluation import cross_validate
-from oiap.nlu_files import BotFilesError, BotNlu, DomainFile, read_bot_nlu
+from oiap.cli.terminal import console
+
+if TYPE_CHECKING:
+    from oiap.adapters.bot_folder.nlu_files import BotNlu, DomainFile
+
+# The names of the classifier backends, for the help text; the backends themselves (and
+# scikit-learn with them) load only when a command trains one. A unit test keeps them equal.
+BACKEND_NAMES = ("default", "embed")
 
 nlu_app = typer.Typer(help="Intent recognition and Q&A matching tools.", no_args_is_help=True)
-console = Console()
 
 BotDir = Annotated[Path, typer.Argument(help="Bot folder (with domains/ and faq/).")]
 DomainOpt = Annotated[str | None, typer.Option("--domain", help="Only this domain.")]
-BackendOpt = Annotated[str, typer.Option("--backend", help=f"One of: {', '.join(BACKENDS)}.")]
+BackendOpt = Annotated[str, typer.Option("--backend", help=f"One of: {', '.join(BACKEND_NAMES)}.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
 def _load(directory: Path, domain: str | None) -> tuple[BotNlu, list[DomainFile]]:
+    from oiap.adapters.bot_folder.nlu_files import BotFilesError, read_bot_nlu
+
     try:
         bot = read_bot_nlu(directory)
     except BotFilesError as exc:
@@ -46,6 +51,8 @@ def evaluate(
     as_json: JsonOpt = False,
 ) -> None:
     """Stratified k-fold cross-validation of each domain's intents."""
+    from oiap.nlu.evaluation import cross_validate
+
     _, domains = _load(directory, domain)
     report: list[dict[str, Any]] = []
     for d in domains:
@@ -91,6 +98,8 @@ def predict(
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked intents with scores, filled slots and the Q&A match, for one utterance."""
+    from oiap.nlu import FaqIndex, train
+
     bot, domains = _load(directory, domain)
     output: dict[str, Any] = {"text": text, "domains": [], "faq": None}
     for d in domains:
