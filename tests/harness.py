@@ -7,12 +7,15 @@ PostgreSQL and Redis are used when they answer on 127.0.0.1; with OIAP_TEST_REQU
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +26,10 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The working directory of every ``oiap`` the tests start: a run that falls back on a default
+# (``sqlite:///./oiap.db``, its ``.key``, ``oiap-secret.key``) writes there, not in the checkout.
+WORKDIR = Path(tempfile.mkdtemp(prefix="oiap-tests-cwd-"))
+atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
 PG_ADMIN_URL = os.environ.get("OIAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 # "Billion laughs": ten lines whose aliases expand to 9^9 strings if a YAML reader follows them.
 YAML_ALIAS_BOMB = """\
@@ -124,7 +131,7 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=REPO,
+        cwd=WORKDIR,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"oiap {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -175,7 +182,7 @@ class Server:
             env=self.env,
             stdout=out,
             stderr=subprocess.STDOUT,
-            cwd=REPO,
+            cwd=WORKDIR,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

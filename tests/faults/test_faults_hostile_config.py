@@ -254,7 +254,7 @@ def test_bot_validate_refuses_an_alias_bomb_with_file_and_line(tmp_path: Path) -
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=harness.REPO,
+        cwd=harness.WORKDIR,
     )
     assert checked.returncode == 1
     output = " ".join((checked.stdout + checked.stderr).split())

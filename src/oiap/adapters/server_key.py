@@ -3,7 +3,9 @@
 ``OIAP_SECRET_KEY`` wins when set (every server of a deployment must share it). Otherwise a
 random key is generated once and kept in a file next to the SQLite database (``<db>.key``)
 or, for other databases, ``./oiap-secret.key``; losing that file makes every project's SK
-unusable (rotate the keys then).
+unusable (rotate the keys then). The key stays beside the database it unlocks, so the two are
+backed up and moved together; every name this module writes ends in ``.key``, which
+``.gitignore`` ignores, so a run in a checkout never offers a key to ``git add``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ def _read_or_create(path: Path) -> bytes:
     if path.exists():
         return bytes.fromhex(path.read_text().strip())
     path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    # The draft ends in ``.key`` too, so the ignore rule for key files covers it if a crash
+    # leaves it behind.
+    draft = path.with_name(f".{secrets.token_hex(4)}.{path.name}")
     draft.write_text(secrets.token_hex(32))
     os.chmod(draft, 0o600)
     try:

@@ -66,14 +66,59 @@ def _served_at(bot: Bot, base_url: str) -> Bot:
     return replace(bot, interfaces=interfaces)
 
 
+def _shown(folder: Path | None) -> str:
+    """The example's folder as a user in this directory would type it."""
+    if folder is None:
+        return str(DEMO_BOT)
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+
+
+async def _kept_flows(storage: Storage) -> list[str] | None:
+    """The demo tenant's flows as ``code vN`` (latest version), or None when it has no bot."""
+    async with storage.reader() as repos:
+        if await repos.bots.get_bot(DEMO_TENANT_ID) is None:
+            return None
+        flows = await repos.bots.list_flows(DEMO_TENANT_ID)
+        if not flows:
+            return None
+        described = []
+        for stored in flows:
+            code = stored.flow.code
+            versions = await repos.bots.list_versions(DEMO_TENANT_ID, code)
+            described.append(f"{code} v{versions[-1].number}" if versions else f"{code} (draft)")
+        return described
+
+
+async def _load_example(storage: Storage, base_url: str) -> None:
+    bot = demo_bot()
+    if bot is None:
+        return
+    try:
+        await push_bot(storage, DEMO_TENANT_ID, _served_at(bot, base_url), publish=True)
+    except OiapError as exc:  # a broken example must not keep the server from starting
+        _note(f"the example bot was not loaded: {exc.text}")
+        return
+    _note(f"demo bot loaded from {demo_bot_folder()} and published")
+
+
 async def load_demo(
-    storage: Storage, sessions: SessionStore, base_url: str = EXAMPLE_BASE_URL
+    storage: Storage,
+    sessions: SessionStore,
+    base_url: str = EXAMPLE_BASE_URL,
+    *,
+    reset: bool = False,
 ) -> Credentials:
-    """Create the demo tenant and its bot if missing; give it a fresh secret to print.
+    """Create the demo tenant and load the example bot where it has none; issue a fresh secret.
+
+    A demo tenant that already has a bot is what its user made of it: a restart keeps it
+    exactly as it was (no push, no new version) and says so. ``reset`` puts the example bot
+    back, as ``oiap bot push examples/bank-hotline --tenant demo --publish`` does.
 
     Secrets are stored only as hashes, so the only way to show a working secret at every
     start is to issue a new one; the demo tenant is for trying things, not for production.
-    Pushing the example bot writes only what differs, so a restart changes nothing.
     """
     async with storage.reader() as repos:
         exists = await repos.accounts.get_tenant(DEMO_TENANT_ID) is not None
@@ -81,11 +126,13 @@ async def load_demo(
         credentials = await rotate_tenant_secret(storage, sessions, DEMO_TENANT_ID)
     else:
         credentials = await create_tenant(storage, DEMO_TENANT_NAME, tenant_id=DEMO_TENANT_ID)
-    bot = demo_bot()
-    if bot is not None:
-        try:
-            await push_bot(storage, DEMO_TENANT_ID, _served_at(bot, base_url), publish=True)
-        except OiapError as exc:  # a broken example must not keep the server from starting
-            _note(f"the example bot was not loaded: {exc.text}")
+    kept = None if reset or not exists else await _kept_flows(storage)
+    if kept is None:
+        await _load_example(storage, base_url)
+    else:
+        _note(
+            f"demo tenant kept as you left it ({', '.join(kept)}); to put the example bot "
+            f"back: oiap bot push {_shown(demo_bot_folder())} --tenant {DEMO_TENANT_ID} --publish"
+        )
     await ensure_domain(storage, DEMO_TENANT_ID, "banking", Language.EN_US)
     return credentials

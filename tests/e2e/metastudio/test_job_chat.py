@@ -12,7 +12,8 @@ import httpx
 from chat_support import BankProject, EndUser, texts
 from metastudio_client import Project, assert_error, new_robot, new_room, sdk
 
-MENU = "For your balance press 1. To speak with an agent press 0. For anything else press 9."
+# Access code 4002 is the bot's web chat: its menu asks for typed numbers, not key presses.
+MENU = "For your balance type 1. To chat with an agent type 0. For anything else type 9."
 
 
 def start(project: Project, room_id: str, robot_id: str, client_id: str | None = None) -> Any:
@@ -46,7 +47,7 @@ def test_end_user_checks_a_balance_then_reaches_an_agent(bank: BankProject) -> N
     assert opening["state"] == "PROCESSING"
 
     ask = user.say("1")
-    assert texts(ask) == ["Please key in your account number followed by the hash key."]
+    assert texts(ask) == ["Please type your account number."]
     balance = user.say("12345678")
     assert texts(balance) == [
         "Your available balance on account ending 5678 is 1234.56 dollars.",
@@ -125,7 +126,7 @@ def test_the_first_turn_may_carry_text_and_an_empty_turn_repeats(bank: BankProje
     assert texts(first) == [
         "Welcome to Example Bank.",
         MENU,
-        "Please key in your account number followed by the hash key.",
+        "Please type your account number.",
     ]
     assert user.open() == first  # nothing typed: the last reply again, the flow stays
     assert "balance" in texts(user.say("12345678"))[0]
@@ -171,7 +172,7 @@ def test_who_may_chat_and_what_a_turn_may_carry(bank: BankProject, project: Proj
     # The project itself may speak for its end user (AK/SK), another project may not.
     by_owner = owner.call("POST", path, b'{"text": "1"}')
     assert by_owner.status_code == 200, by_owner.text
-    assert texts(by_owner.json())[-1].startswith("Please key in your account number")
+    assert texts(by_owner.json())[-1].startswith("Please type your account number")
     foreign = project.signed("POST", f"/v1/{owner.project_id}{path}", b"{}")
     assert_error(httpx.Client().send(foreign), 400, "MSS.00010009")
 
