@@ -113,7 +113,7 @@ class Transcript:
                 notes.append("playover sent")
             _say(f"bot: {o.text}  [{', '.join(notes)}]")
         elif again:
-            _say("bot: ~ release again, for the closing hangup")
+            _say("bot: ~ call ended (the platform confirmed the hang-up)")
         elif o.action == "transfer":
             data = f", data {o.data!r}" if o.data else ""
             _say(f"bot: ~ transfer to {o.route} (trans_type {o.trans_type}{data})")
