@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -100,6 +101,17 @@ class SessionStore(Protocol):
         """Lock ``key`` and read it; a kept value is written when the block ends without an
         exception, and only if the lock is still this holder's (LockLost otherwise, with
         nothing written). With Redis both ends are one round trip each (a dialog's turn)."""
+        ...
+
+    async def announce(self, channel: str, message: bytes) -> None:
+        """Tell every worker sharing the store listening on ``channel`` (at most once: a
+        worker not listening at that moment misses it)."""
+        ...
+
+    def notices(self, channel: str) -> AsyncIterator[bytes | None]:
+        """What is announced on ``channel``, for as long as it is iterated. An empty message
+        comes once listening, first and after every reconnection (notices may have been
+        missed before it); None when the connection is lost (notices are missed until then)."""
         ...
 
     async def ping(self) -> bool: ...

@@ -5,11 +5,17 @@ business interfaces, global variables, Q&A) and trains an intent model for every
 flow recognises against. A model is keyed by a digest of what it was trained on, so an
 unchanged domain is never trained twice. A turn then only reads: the compiled release is
 cached per (tenant, flow, version), which never changes once published.
+
+Q&A is the exception: it is not part of a version. A call's Q&A nodes answer from the
+tenant's active groups as they are now (``current_faq``, cached per configuration stamp), so
+Q&A maintained through the §9 interfaces reaches calls without publishing anything. The copy
+frozen in the resources document is kept for the record only.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import io
 import json
@@ -201,13 +207,7 @@ async def freeze_resources(
             model = await asyncio.to_thread(train_domain, spec)
             data = await asyncio.to_thread(model_to_bytes, model)
             await repos.dialogs.put_model(tenant_id, key, name, data)
-    groups = []
-    for stored in await repos.bots.list_faq_groups(tenant_id):
-        faqs = await repos.bots.list_faqs(stored.group_id)
-        g = stored.group
-        groups.append(
-            FaqGroup(g.name, g.language, g.description, g.active, tuple(f.faq for f in faqs))
-        )
+    groups = await faq_groups(repos, tenant_id)
     language = (
         bot.language.value if bot else next((s.language.value for s in specs.values()), "en_US")
     )
@@ -237,21 +237,49 @@ def compile_release(
         interfaces={i["name"]: _interface_from_data(i) for i in resources.get("interfaces", [])},
         global_variables=tuple(variable_from_data(v) for v in resources.get("variables", [])),
         domains=models,
-        faq={
-            name: FaqIndex.build(
-                [
-                    FaqEntry(
-                        question=e["question"],
-                        answer=e["answer"],
-                        similar=tuple(e.get("similar", ())),
-                        keywords=tuple(e.get("keywords", ())),
-                    )
-                    for e in entries
-                ]
-            )
-            for name, entries in resources.get("faq", {}).items()
-        },
+        faq=faq_indexes(resources.get("faq", {})),
     )
+
+
+def faq_indexes(faq: dict[str, list[dict[str, Any]]]) -> dict[str, FaqIndex]:
+    """Searchable indexes of Q&A groups as ``resources_document`` writes them."""
+    return {
+        name: FaqIndex.build(
+            [
+                FaqEntry(
+                    question=e["question"],
+                    answer=e["answer"],
+                    similar=tuple(e.get("similar", ())),
+                    keywords=tuple(e.get("keywords", ())),
+                )
+                for e in entries
+            ]
+        )
+        for name, entries in faq.items()
+    }
+
+
+async def faq_groups(repos: Repositories, tenant_id: str) -> list[FaqGroup]:
+    groups = []
+    for stored in await repos.bots.list_faq_groups(tenant_id):
+        faqs = await repos.bots.list_faqs(stored.group_id)
+        g = stored.group
+        groups.append(
+            FaqGroup(g.name, g.language, g.description, g.active, tuple(f.faq for f in faqs))
+        )
+    return groups
+
+
+async def current_faq(repos: Repositories, tenant_id: str) -> dict[str, FaqIndex]:
+    """The tenant's active Q&A groups as they are now, indexed (off the event loop)."""
+    groups = await faq_groups(repos, tenant_id)
+    entries = {g.name: _faq_entries(g) for g in groups if g.active}
+    return await asyncio.to_thread(faq_indexes, entries)
+
+
+def with_faq(release: FlowRelease, faq: dict[str, FaqIndex]) -> FlowRelease:
+    """``release`` answering questions from ``faq`` (the tenant's current Q&A)."""
+    return dataclasses.replace(release, faq=faq)
 
 
 # -- loading, once per process ------------------------------------------------------------

@@ -27,6 +27,7 @@ class MemorySessionStore:
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _sweep_every: int = 1000
     _writes: int = 0
+    _listeners: dict[str, list[asyncio.Queue[bytes]]] = field(default_factory=dict)
 
     def _live(self, key: str) -> _Entry | None:
         entry = self._data.get(key)
@@ -125,6 +126,20 @@ class MemorySessionStore:
             yield held
             if held.kept is not None:
                 self._put(key, *held.kept)
+
+    async def announce(self, channel: str, message: bytes) -> None:
+        for queue in self._listeners.get(channel, []):
+            queue.put_nowait(message)
+
+    async def notices(self, channel: str) -> AsyncIterator[bytes | None]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        self._listeners.setdefault(channel, []).append(queue)
+        try:
+            yield b""
+            while True:
+                yield await queue.get()
+        finally:
+            self._listeners[channel].remove(queue)
 
     async def ping(self) -> bool:
         return True

@@ -281,6 +281,34 @@ class RedisSessionStore:
             except _FAILURES as exc:
                 self._unavailable(exc)
 
+    # -- notices ---------------------------------------------------------------------------
+
+    async def announce(self, channel: str, message: bytes) -> None:
+        with self._answered():
+            await self._redis.publish(self._k(channel), message)
+
+    async def notices(self, channel: str) -> AsyncIterator[bytes | None]:
+        # Pub/sub delivers only to who listens at that moment: None tells the listener that
+        # it is deaf for now, the empty message that it hears again (and may have missed some).
+        while True:
+            pubsub = self._redis.pubsub()
+            try:
+                await pubsub.subscribe(self._k(channel))
+                while True:
+                    message = await pubsub.get_message(timeout=1.0)
+                    if message is None:
+                        continue
+                    if message.get("type") == "subscribe":  # confirmed: hearing from here
+                        yield b""
+                    elif message.get("type") == "message":
+                        yield bytes(message["data"])
+            except _FAILURES as exc:
+                self._unavailable(exc)
+            finally:
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+            yield None
+            await asyncio.sleep(0.5)
+
     async def ping(self) -> bool:
         try:
             async with asyncio.timeout(self._patience):
