@@ -96,7 +96,9 @@ def test_a_transfer_is_answered_and_the_call_closed(demo: Demo) -> None:
     assert "bot: ~ transfer to 700 (trans_type 1, data 'bank-hotline')" in out
     assert "answer /ok when the transfer succeeds" in out
     assert "! the bot transfers the call: answer /ok or /fail, not hello" in out
-    closing = "bot: ~ release (reason 0: normal)\nbot: ~ call ended (the platform confirmed the hang-up)"
+    closing = (
+        "bot: ~ release (reason 0: normal)\nbot: ~ call ended (the platform confirmed the hang-up)"
+    )
     assert closing in out
 
 
