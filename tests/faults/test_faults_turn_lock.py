@@ -199,7 +199,11 @@ def test_retries_continue_the_calls_after_kill_9_of_the_workers(tmp_path: Path) 
         stack.callback(bank.close)
         redis_process = stack.enter_context(own_redis())
         database = stack.enter_context(harness.scratch_postgres())
-        env = harness.oiap_env(database_url=database, session_store=redis_process.url)
+        # A generous budget: this test is about locks, and the first turns after a restart
+        # on a loaded machine (models loading in both workers) must not run out of time.
+        env = harness.oiap_env(
+            database_url=database, session_store=redis_process.url, turn_budget=90
+        )
         tenant = hotline_tenant(env, hotline_copy(tmp_path / "bot", bank.url))
         server = KillableServer(env, "--workers", "2", log=tmp_path / "server.log").start()
         stack.callback(server.stop)
