@@ -69,9 +69,29 @@ def push(
     storage = _storage()
 
     async def main() -> PushResult:
+        from oiap.adapters.sessions import open_session_store
+        from oiap.services.config_versions import ConfigVersions, StampedStorage
+        from oiap.settings import Settings
+
+        settings = Settings()
+        if settings.session_store == "memory":  # no running worker shares that store
+            try:
+                return await push_bot(storage, tenant, bot, publish=publish)
+            finally:
+                await storage.close()
+        # With Redis, running workers hear of the push at once, as of a change made through
+        # the server: the next new call runs the new bindings and versions.
+        sessions = open_session_store(
+            settings.session_store,
+            connect_timeout=settings.redis_connect_timeout,
+            command_timeout=settings.redis_command_timeout,
+        )
+        versions = ConfigVersions(sessions)
         try:
-            return await push_bot(storage, tenant, bot, publish=publish)
+            return await push_bot(StampedStorage(storage, versions), tenant, bot, publish=publish)
         finally:
+            await versions.close()
+            await sessions.close()
             await storage.close()
 
     try:

@@ -291,5 +291,14 @@ def test_with_redis_a_change_reaches_every_worker(tmp_path: Path) -> None:
             description="",
         )
         assert [desk.greeting() for _ in range(12)] == ["Hello from the other flow."] * 12
+        # A push from the command line, a process of its own, reaches the running workers
+        # too: the folder binds the code to 'ask' again.
+        env = harness.oiap_env(
+            database_url=f"sqlite:///{tmp_path / 'oiap.db'}",
+            session_store=harness.session_store("redis"),
+        )
+        bot = str(tmp_path / "bot")
+        harness.run_cli("bot", "push", bot, "--tenant", desk.tenant_id, env=env)
+        assert [desk.greeting() for _ in range(12)] == [text] * 12
     finally:
         desk.server.stop()
