@@ -184,6 +184,7 @@ class TurnRecorder:
         self._closing = asyncio.Event()
         self._pass_lock = asyncio.Lock()
         self._delay = 0.0  # backoff while the database (or the durable buffer) is away
+        self._retry_at = 0.0  # when the writer next tries the database
         self._away_log = _RateLimitedLog()
         self._durable_log = _RateLimitedLog()
         self._drop_log = _RateLimitedLog(every=1.0)
@@ -246,10 +247,17 @@ class TurnRecorder:
     async def _run(self) -> None:
         while not self._closing.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), self._delay or self.interval)
+                await asyncio.wait_for(self._closing.wait(), self.interval)
             if self._closing.is_set():
                 return
             try:
+                if time.monotonic() < self._retry_at:
+                    # The database is away and its retry not due: still move new records to
+                    # the durable buffer every interval, so a worker killed during a long
+                    # outage loses only its last interval's records, not its backoff's.
+                    async with self._pass_lock:
+                        await self._stash()
+                    continue
                 await self._pass()
             except Exception:  # the writer must outlive any surprise; records stay buffered
                 log.exception("turn record writer failed; retrying")
@@ -288,6 +296,7 @@ class TurnRecorder:
 
     def _backoff(self) -> None:
         self._delay = min(BACKOFF_MAX, self._delay * 2 if self._delay else BACKOFF_FIRST)
+        self._retry_at = time.monotonic() + self._delay
 
     async def _stash(self) -> bool:
         """Move staged records to the durable buffer; False when it cannot be reached (they
