@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import shlex
 import time
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -18,7 +19,28 @@ if TYPE_CHECKING:
     from oiap.services.bot_sync import PushResult
     from oiap.services.conversation_tests import TestResult
 
+T = TypeVar("T")
+
 bot_app = typer.Typer(help="Bots as folders of YAML files.", no_args_is_help=True)
+
+
+def run_or_exit(work: Coroutine[Any, Any, T]) -> T:
+    """Run one bot use case; a refusal is printed (every problem of a configuration that
+    does not validate) and the command exits 1."""
+    import asyncio
+
+    from oiap.errors import OiapError
+    from oiap.services.flow_publishing import InvalidConfiguration
+
+    try:
+        return asyncio.run(work)
+    except InvalidConfiguration as exc:
+        for line in exc.problems:
+            errors.print(line, markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    except OiapError as exc:
+        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
+        raise typer.Exit(1) from exc
 
 
 def read_bot_or_exit(folder: Path) -> Bot:
@@ -58,11 +80,8 @@ def push(
     publish: Annotated[bool, typer.Option(help="Publish every changed flow.")] = False,
 ) -> None:
     """Create or update the tenant's bot from a folder, in one transaction."""
-    import asyncio
 
-    from oiap.errors import OiapError
     from oiap.services.bot_sync import push_bot
-    from oiap.services.flow_publishing import InvalidConfiguration
 
     bot = read_bot_or_exit(folder)
 
@@ -94,15 +113,7 @@ def push(
             await sessions.close()
             await storage.close()
 
-    try:
-        result = asyncio.run(main())
-    except InvalidConfiguration as exc:
-        for line in exc.problems:
-            errors.print(line, markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-    except OiapError as exc:
-        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
-        raise typer.Exit(1) from exc
+    result = run_or_exit(main())
     for change in result.changes:
         console.print(change, markup=False, highlight=False)
     for code, number in result.published:
@@ -131,10 +142,8 @@ def pull(
     tenant: Annotated[str, typer.Option("--tenant", help="Tenant ID whose bot to write.")],
 ) -> None:
     """Write the tenant's bot into a folder (flow drafts, not versions)."""
-    import asyncio
 
     from oiap.adapters.bot_folder.writer import write_bot_folder
-    from oiap.errors import OiapError
     from oiap.services.bot_sync import pull_bot
 
     storage = _storage()
@@ -145,11 +154,7 @@ def pull(
         finally:
             await storage.close()
 
-    try:
-        bot = asyncio.run(main())
-    except OiapError as exc:
-        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
-        raise typer.Exit(1) from exc
+    bot = run_or_exit(main())
     written = write_bot_folder(bot, folder)
     console.print(f"wrote {len(written)} file(s) to {folder}")
 
@@ -167,12 +172,9 @@ def test(
     The bot is pushed and published into a throwaway database; its business interfaces
     answer as each test says. Exit status 1 when any test fails.
     """
-    import asyncio
 
     from oiap.api.sandbox import Sandbox
-    from oiap.errors import OiapError
     from oiap.services.conversation_tests import read_tests, run_test, selected
-    from oiap.services.flow_publishing import InvalidConfiguration
 
     began = time.perf_counter()
     # Failing interfaces are what tests expect; the platform's warnings about them are noise.
@@ -198,15 +200,7 @@ def test(
                 results.append(result)
         return results
 
-    try:
-        results = asyncio.run(main())
-    except InvalidConfiguration as exc:
-        for line in exc.problems:
-            errors.print(line, markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-    except OiapError as exc:
-        errors.print(f"error {exc.error.code}: {exc.text}", markup=False)
-        raise typer.Exit(1) from exc
+    results = run_or_exit(main())
     passed = sum(r.passed for r in results)
     failed = len(results) - passed + len(problems)
     seconds = time.perf_counter() - began
