@@ -22,8 +22,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oiap.domain.untrusted_json import (
     MAX_DEPTH,
+    JsonTooDeep,
     UntrustedJsonError,
-    load_untrusted,
+    read_untrusted,
     unsafe_text_at,
 )
 
@@ -56,32 +57,18 @@ TOO_DEEP = f"is nested deeper than {MAX_DEPTH} levels"
 def read_json_value(raw: bytes) -> Any:
     """The JSON value of a request body, refused as a whole or by field name."""
     try:
-        value = load_untrusted(raw)
-    except UntrustedJsonError as exc:
-        if "nested deeper" in str(exc):
-            raise RefusedValue("body", TOO_DEEP) from None
+        body = read_untrusted(raw)
+    except JsonTooDeep:
+        raise RefusedValue("body", TOO_DEEP) from None
+    except UntrustedJsonError:
         raise _unsafe_or_malformed(raw) from None
-    if _holds_wide_integer(value):
+    if body.unsafe_at is not None:
+        raise RefusedValue(_printable(body.unsafe_at), UNSAFE_TEXT)
+    if body.wide_integer:
         # orjson reads integers wider than 64 bits as floats; a caller's digits stay exact.
         # The depth is known to be within the limit, so the recursive parser is safe here.
-        value = json.loads(raw)
-    where = unsafe_text_at(value)
-    if where is not None:
-        raise RefusedValue(_printable(where), UNSAFE_TEXT)
-    return value
-
-
-def _holds_wide_integer(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float) and item.is_integer() and abs(item) >= 2**63:
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+        return json.loads(raw)
+    return body.value
 
 
 def _printable(where: str) -> str:

@@ -9,6 +9,7 @@ recursive code of ours or a library's walks the value. Text that PostgreSQL cann
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -23,33 +24,53 @@ class UntrustedJsonError(ValueError):
     """The text is not JSON, or not JSON we accept; the message says which."""
 
 
-def load_untrusted(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
+class JsonTooDeep(UntrustedJsonError):
+    """Arrays and objects nest deeper than the limit."""
+
+
+@dataclass(frozen=True)
+class UntrustedJson:
+    """A parsed value and what one walk over it found."""
+
+    value: Any
+    unsafe_at: str | None
+    """The dotted path of the first key or string holding NUL or a lone surrogate."""
+    wide_integer: bool
+    """orjson read an integer wider than 64 bits, as a float: its digits were not kept."""
+
+
+def read_untrusted(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> UntrustedJson:
+    """Parse ``raw`` and walk it once (iteratively): its depth, unsafe text, wide integers."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if "depth limit" in str(exc):
-            raise UntrustedJsonError(f"JSON nested deeper than {max_depth} levels.") from None
+            raise JsonTooDeep(f"JSON nested deeper than {max_depth} levels.") from None
         raise UntrustedJsonError("The body is not valid JSON.") from None
-    if depth_exceeds(value, max_depth):
-        raise UntrustedJsonError(f"JSON nested deeper than {max_depth} levels.")
-    return value
-
-
-def depth_exceeds(value: Any, max_depth: int) -> bool:
-    """Whether arrays and objects nest deeper than ``max_depth``; iterative, never recursive."""
+    unsafe = wide = False
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > max_depth:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+        if isinstance(item, str):
+            unsafe = unsafe or _UNSAFE.search(item) is not None
+        elif isinstance(item, float):
+            wide = wide or (item.is_integer() and abs(item) >= 2**63)
+        elif isinstance(item, dict | list):
+            if depth > max_depth:
+                raise JsonTooDeep(f"JSON nested deeper than {max_depth} levels.")
+            if isinstance(item, dict):
+                unsafe = unsafe or any(_UNSAFE.search(key) is not None for key in item)
+                children: Any = item.values()
+            else:
+                children = item
+            stack.extend((child, depth + 1) for child in children)
+    # The path is only worked out for the rare body that is refused for it.
+    return UntrustedJson(value, unsafe_text_at(value) if unsafe else None, wide)
+
+
+def load_untrusted(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
+    """The parsed value, within the depth limit (answers of interfaces and models)."""
+    return read_untrusted(raw, max_depth=max_depth).value
 
 
 def is_unsafe_text(text: str) -> bool:
