@@ -159,9 +159,10 @@ class _DatabaseAway(Exception):
 class TurnRecorder:
     """Buffers turn records and writes them in batches, off the turn's path.
 
-    ``durable``: a buffer that outlives this process (a Redis Stream); records are staged in
-    memory and moved there by the writer. Without it, or while it cannot be reached, the
-    bounded in-memory buffer holds them.
+    ``durable``: a buffer that outlives this process (a Redis Stream). Records are written
+    from memory while the database answers; while it is away the writer moves them to the
+    durable buffer every interval. Without one, or while it cannot be reached, the bounded
+    in-memory buffer holds them.
     """
 
     def __init__(
@@ -266,11 +267,17 @@ class TurnRecorder:
     async def _pass(self) -> None:
         async with self._pass_lock:
             try:
-                durable_ok = await self._stash()
+                # While the database answers, records go straight from memory to it: the
+                # durable buffer holds only what an outage kept from it (and what an earlier
+                # run left), so a healthy turn's record is not sent to Redis and read back.
                 await self._drain(self.memory)
-                if durable_ok and self.durable is not None:
-                    await self._drain(self.durable)
+                if self.durable is not None:
+                    try:
+                        await self._drain(self.durable)
+                    except RecordBufferUnavailable as exc:  # what it holds waits for it
+                        self._durable_log.warning("turn record stream unavailable: %s", exc)
             except _DatabaseAway as exc:
+                await self._stash()  # what memory holds now outlives this worker
                 self._backoff()
                 if self._away_since is None:
                     self._away_since = time.monotonic()
