@@ -105,6 +105,8 @@ class Err(_Entry):
     )
     LOGIN_FAILED = ErrorSpec(200800002, 401, "The account or the checksum is wrong.")
     LOGIN_LOCKED = ErrorSpec(200800003, 401, "The account is locked.")
+    # Console users and their roles (docs/console.md).
+    ROLE_FORBIDDEN = ErrorSpec(900003, 403, "Your role does not allow this.")
 
     @property
     def code(self) -> int:

@@ -20,8 +20,8 @@ from oiap import __version__
 from oiap.adapters.sessions import open_session_store
 from oiap.adapters.sql.database import Database
 from oiap.adapters.sql.repositories import SqlStorage
+from oiap.api import console, metastudio
 from oiap.api import demo as demo_systems
-from oiap.api import metastudio
 from oiap.api.manage import domains as manage_domains
 from oiap.api.manage import flows as manage_flows
 from oiap.api.manage import interfaces as manage_interfaces
@@ -189,6 +189,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
     app.include_router(manage_interfaces.router)
     app.include_router(oiap_faq.router)
     app.include_router(oiap_intents.router)
+    console.install(app)
     # Inside the MetaStudio envelope's middleware, so its refusals carry X-Request-Id.
     app.add_middleware(
         UnsafeTextGuard, refuse=_unsafe_text, path_templates=lambda: app.openapi()["paths"]

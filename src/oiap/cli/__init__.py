@@ -16,6 +16,7 @@ from oiap.cli.db import db_app
 from oiap.cli.nlu import nlu_app
 from oiap.cli.projects import project_app
 from oiap.cli.serve import serve
+from oiap.cli.users import user_app
 
 app = typer.Typer(
     help="OpenOIAP: a self-hosted intelligent assistant platform.",
@@ -28,6 +29,7 @@ app.add_typer(system_user_app, name="system-user")
 app.add_typer(bot_app, name="bot")
 app.add_typer(nlu_app, name="nlu")
 app.add_typer(project_app, name="project")
+app.add_typer(user_app, name="user")
 app.command("chat")(chat)
 app.command("serve")(serve)
 

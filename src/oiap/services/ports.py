@@ -11,6 +11,7 @@ from oiap.domain.bots import Domain, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
 from oiap.errors import Err
 from oiap.services.bot_ports import BotRepository
+from oiap.services.conversation_test_ports import ConversationTestRepository
 from oiap.services.dialog_ports import DialogRepository
 from oiap.services.metastudio_ports import (
     ActiveCodeRepository,
@@ -19,6 +20,7 @@ from oiap.services.metastudio_ports import (
     RobotRepository,
     RoomRepository,
 )
+from oiap.services.user_ports import UserRepository
 
 
 class LockTimeout(Exception):
@@ -178,6 +180,12 @@ class Repositories(Protocol):
 
     @property
     def dialogs(self) -> DialogRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def conversation_tests(self) -> ConversationTestRepository: ...
 
 
 class Storage(Protocol):

@@ -107,6 +107,8 @@ class FlowVersionRow(Base):
     gray_numbers: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     gray_prefixes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class VariableRow(Base):
@@ -167,3 +169,16 @@ class FaqRow(Base):
     similar: Mapped[list[str]] = mapped_column(JSON)
     keywords: Mapped[list[str]] = mapped_column(JSON)
     similar_answers: Mapped[list[str]] = mapped_column(JSON)
+
+
+class ConversationTestRow(Base):
+    """A conversation-test file of the bot folder (``tests/<file>``), kept as its YAML text."""
+
+    __tablename__ = "conversation_tests"
+    __table_args__ = (UniqueConstraint("tenant_id", "file"),)
+
+    test_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = _tenant_column()
+    file: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -54,6 +54,23 @@ class SystemUserRow(Base):
     sealed_login_key: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
+class ConsoleUserRow(Base):
+    """A person who signs in to the console: of one tenant with a role, or a platform
+    operator (no tenant, role ``platform``)."""
+
+    __tablename__ = "console_users"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant_id: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("tenants.tenant_id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class DomainRow(Base):
     __tablename__ = "domains"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)

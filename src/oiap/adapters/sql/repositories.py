@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oiap.adapters.sql.bot_repository import SqlBots
+from oiap.adapters.sql.conversation_test_repository import SqlConversationTests
 from oiap.adapters.sql.database import Database
 from oiap.adapters.sql.dialog_repository import SqlDialogs
 from oiap.adapters.sql.models import DomainRow, SystemUserRow, TenantRow, utcnow
@@ -20,6 +21,7 @@ from oiap.adapters.sql.room_repositories import (
     SqlRobots,
     SqlRooms,
 )
+from oiap.adapters.sql.user_repository import SqlUsers
 from oiap.domain.bots import Domain, Language, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
 from oiap.errors import Err, OiapError
@@ -162,6 +164,8 @@ class SqlRepositories:
         self.jobs = SqlJobs(session)
         self.active_codes = SqlActiveCodes(session)
         self.dialogs = SqlDialogs(session)
+        self.users = SqlUsers(session)
+        self.conversation_tests = SqlConversationTests(session)
 
 
 class SqlStorage:

@@ -1,0 +1,10 @@
+"""Conversation tests in SQL (placeholder, being written)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SqlConversationTests:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session

@@ -1,0 +1,15 @@
+"""The console's server side: sign-in and users, the bot workbench (validation, test calls,
+diffs, conversation tests, access codes) and the single-page app's assets (docs/console.md)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from oiap.api.console import assets, session, users, workbench
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(session.router)
+    app.include_router(users.router)
+    app.include_router(workbench.router)
+    assets.install(app)

@@ -1,0 +1,9 @@
+"""What the conversation-test use cases need from storage (placeholder, being written)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class ConversationTestRepository(Protocol):
+    pass
