@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from oiap.api.console import assets, session, users, workbench
+from oiap.api.console import access_codes, assets, nlu_trial, session, users, workbench
 
 
 def install(app: FastAPI) -> None:
     app.include_router(session.router)
     app.include_router(users.router)
     app.include_router(workbench.router)
+    app.include_router(access_codes.router)
+    app.include_router(nlu_trial.router)
     assets.install(app)
