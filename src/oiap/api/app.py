@@ -132,6 +132,10 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         version=__version__,
         description="Self-hosted intelligent assistant platform (OIAP-compatible).",
         lifespan=lifespan,
+        # FastAPI's pages load Swagger UI and ReDoc from a CDN; /docs is served from the
+        # console's build instead (api/console/assets.py).
+        docs_url=None,
+        redoc_url=None,
     )
     if platform is not None:
         app.state.platform = platform
