@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -34,9 +35,24 @@ def _run(work: Callable[[Storage, SessionStore, bytes], Awaitable[T]]) -> T:
     )
 
 
-def _print_keys(keys: KeyPair, as_json: bool, extra: dict[str, str] | None = None) -> None:
+# Where Huawei's SDK reads its credentials from (EnvCredentialProvider), and ``call`` too.
+PROJECT_ENV = "HUAWEICLOUD_SDK_PROJECT_ID"
+AK_ENV = "HUAWEICLOUD_SDK_AK"
+SK_ENV = "HUAWEICLOUD_SDK_SK"
+
+
+def _print_keys(
+    keys: KeyPair, as_json: bool, extra: dict[str, str] | None = None, export: bool = False
+) -> None:
     body = {"project_id": keys.project_id, "ak": keys.access_key, "sk": keys.secret_key}
     body.update(extra or {})
+    if export:
+        values = {PROJECT_ENV: keys.project_id, AK_ENV: keys.access_key, SK_ENV: keys.secret_key}
+        for name, value in values.items():
+            sys.stdout.write(f"export {name}={shlex.quote(value)}\n")
+        for name, value in (extra or {}).items():  # comments: eval skips them
+            sys.stdout.write(f"# {name}: {value}\n")
+        return
     if as_json:
         sys.stdout.write(json.dumps(body) + "\n")
         return
@@ -53,6 +69,14 @@ def create(
         typer.Option("--tenant", help="Owning tenant (default: a new tenant named NAME)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    export: Annotated[
+        bool,
+        typer.Option(
+            "--export",
+            help=f"Print 'export {PROJECT_ENV}=... {AK_ENV}=... {SK_ENV}=...' lines for "
+            "eval, as 'oiap project call' and Huawei's SDK read them.",
+        ),
+    ] = False,
 ) -> None:
     """Create a project and print its project_id, AK and SK (the SK only this once)."""
     from oiap.services import projects
@@ -67,7 +91,7 @@ def create(
             "tenant_app_key": tenant_creds.app_key,
             "tenant_app_secret": tenant_creds.app_secret,
         }
-    _print_keys(keys, as_json, extra)
+    _print_keys(keys, as_json, extra, export)
 
 
 @project_app.command("rotate-key")
@@ -129,3 +153,136 @@ def list_(
     # IDs and AKs are copied from here: never wrap them, even in a narrow or piped output.
     wide = Measurement.get(console, console.options.update_width(10_000), table).maximum
     Console(width=max(console.width, wide)).print(table)
+
+
+def _default_server() -> str:
+    from oiap.settings import Settings
+
+    settings = Settings()
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+def _picked(answer: object, pick: str) -> object:
+    for step in pick.split("."):
+        if isinstance(answer, dict) and step in answer:
+            answer = answer[step]
+        elif isinstance(answer, list) and step.isdigit() and int(step) < len(answer):
+            answer = answer[int(step)]
+        else:
+            errors.print(f"the answer has no '{pick}'", markup=False, highlight=False)
+            raise typer.Exit(1)
+    return answer
+
+
+@project_app.command("call")
+def call(
+    method: Annotated[str, typer.Argument(help="GET, POST, PUT or DELETE.")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="Below /v1/{project_id}, e.g. /smart-chat-rooms (a /v1/ or /v3/ path is "
+            "taken as it is); may end in ?name=value."
+        ),
+    ],
+    body: Annotated[str | None, typer.Argument(help="The JSON body, sent as written.")] = None,
+    pick: Annotated[
+        str | None,
+        typer.Option(
+            "--pick", help="Print only this member of the answer (dotted: a.0.b), bare if text."
+        ),
+    ] = None,
+    as_curl: Annotated[
+        bool,
+        typer.Option(
+            "--curl",
+            help="Print the signed request as a curl command instead of sending it "
+            "(good while its X-Sdk-Date is within 15 minutes).",
+        ),
+    ] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(help="The server (default: http://OIAP_HOST:OIAP_PORT)."),
+    ] = None,
+    project_id: Annotated[str, typer.Option("--project", envvar=PROJECT_ENV)] = "",
+    ak: Annotated[str, typer.Option("--ak", envvar=AK_ENV)] = "",
+    sk: Annotated[
+        str, typer.Option("--sk", envvar=SK_ENV, help="Better set in the environment.")
+    ] = "",
+) -> None:
+    """Send one AK/SK-signed MetaStudio request (SDK-HMAC-SHA256) and print the JSON answer.
+
+    The project and its keys come from the environment, as 'oiap project create NAME
+    --export' prints them; no database is needed, so any server can be called.
+    """
+    from datetime import UTC, datetime
+    from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+    from oiap.domain import signing
+
+    if not (project_id and ak and sk):
+        errors.print(
+            f'set {PROJECT_ENV}, {AK_ENV} and {SK_ENV} (eval "$(oiap project create NAME '
+            '--export)") or pass --project, --ak and --sk'
+        )
+        raise typer.Exit(2)
+    method = method.upper()
+    payload = (body or "").encode()
+    if body:
+        try:
+            json.loads(body)
+        except ValueError as exc:
+            problem = f"BODY is not JSON ({exc}); quote it for the shell: '{{...}}'"
+            errors.print(problem, markup=False, highlight=False)
+            raise typer.Exit(2) from None
+    route, _, query = path.partition("?")
+    if not route.startswith(("/v1/", "/v3/")):
+        route = f"/v1/{project_id}/{route.lstrip('/')}"
+    pairs = parse_qsl(query, keep_blank_values=True)
+    server = (url or _default_server()).rstrip("/")
+    headers = {
+        "Content-Type": "application/json",
+        "Host": urlsplit(server).netloc,
+        "X-Project-Id": project_id,
+        "X-Sdk-Date": signing.format_sdk_date(datetime.now(UTC)),
+    }
+    headers["Authorization"] = signing.sign(ak, sk, method, route, pairs, headers, payload)
+    target = server + route + ("?" + urlencode(pairs, quote_via=quote) if pairs else "")
+    if as_curl:
+        words = ["curl", "-sS", "-X", method, target]
+        for name, value in headers.items():
+            words += ["-H", f"{name}: {value}"]
+        if payload:
+            words += ["--data-raw", body or ""]
+        sys.stdout.write(shlex.join(words) + "\n")
+        return
+    _send(method, target, headers, payload, pick)
+
+
+def _send(
+    method: str, target: str, headers: dict[str, str], payload: bytes, pick: str | None
+) -> None:
+    import httpx
+
+    try:
+        reply = httpx.request(method, target, headers=headers, content=payload, timeout=60)
+    except httpx.HTTPError as exc:
+        problem = f"could not reach {target}: {exc} (is the server running? see --url)"
+        errors.print(problem, markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    try:
+        answer = reply.json() if reply.content else {}
+    except ValueError:
+        answer = reply.text
+    if reply.is_error:
+        shown = json.dumps(answer, ensure_ascii=False)
+        errors.print(
+            f"HTTP {reply.status_code}: {shown}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1)
+    if pick is not None:
+        answer = _picked(answer, pick)
+        if isinstance(answer, str):
+            sys.stdout.write(answer + "\n")
+            return
+    sys.stdout.write(json.dumps(answer, indent=2, ensure_ascii=False) + "\n")

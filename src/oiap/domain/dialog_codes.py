@@ -8,6 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 _CODE_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
+ACTIVE_CODE_LENGTH = 6
+ACTIVE_CODE_FORM = "6 characters: letters A-Z other than I and O, and digits 2-9"
+"""How every activation code looks, as an end user is told when typing something else."""
+ONCE_CODE_LENGTH = 12
+ONCE_CODE_FORM = "12 characters: digits 0-9 and letters a-f"
 
 MAX_VALID_PERIOD = 65535
 """Days (spec §9); 0 means the code never expires."""
@@ -56,4 +61,17 @@ def new_active_code() -> str:
 
 
 def new_once_code() -> str:
-    return secrets.token_hex(6)
+    return secrets.token_hex(ONCE_CODE_LENGTH // 2)
+
+
+def is_active_code_form(value: str) -> bool:
+    """Whether ``value`` (already upper-cased) could be an activation code at all.
+
+    Every code ever minted has this form, so anything else (an OIAP access code such as
+    4001, a mistyped 0 or 1) is refused as a typing slip, not counted as a guess."""
+    return len(value) == ACTIVE_CODE_LENGTH and all(c in _CODE_ALPHABET for c in value)
+
+
+def is_once_code_form(value: str) -> bool:
+    """Whether ``value`` (already lower-cased) could be a one-time code at all."""
+    return len(value) == ONCE_CODE_LENGTH and all(c in string.hexdigits.lower() for c in value)

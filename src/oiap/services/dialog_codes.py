@@ -8,7 +8,9 @@ single-use secret kept in the session store, so every worker sharing it can rede
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from urllib.parse import urlencode
 
 from oiap.domain.dialog_codes import ONCE_CODE_SECONDS, ActiveCode, new_active_code, new_once_code
@@ -55,9 +57,74 @@ async def create_once_code(sessions: SessionStore, project: Project) -> str:
     return code
 
 
+def _claim_key(code: str) -> str:
+    return f"ms:once-claim:{code}"
+
+
+CLAIM_SECONDS = 120.0
+"""How long a claimed one-time code waits for its job start to succeed or fail; a worker
+that dies meanwhile leaves the code spent (it cannot tell whether the job started)."""
+
+
+class OnceClaim(Enum):
+    TAKEN = "taken"
+    """The code is this caller's until it is spent or given back."""
+    BUSY = "busy"
+    """Another start holds the code right now; it may come back if that start fails."""
+    WRONG = "wrong"
+    """No such live code of this project."""
+
+
+@dataclass(frozen=True)
+class ClaimedCode:
+    code: str
+    project_id: str
+    ttl_seconds: float
+    """What was left of the code's life when it was claimed."""
+
+
+async def claim_once_code(
+    sessions: SessionStore, project_id: str, code: str
+) -> tuple[OnceClaim, ClaimedCode | None]:
+    """Take a live code of ``project_id`` out of circulation, on any worker, for one start.
+
+    The claim marker comes first, so a second start with the same code while the first is
+    still running learns that it is busy (and is not counted as a wrong code); the code is
+    then removed atomically, so at most one caller ever holds it."""
+    left = await sessions.ttl(_once_key(code))
+    if left is None or left <= 0:
+        return OnceClaim.WRONG, None
+    if not await sessions.set_if_absent(_claim_key(code), project_id.encode(), CLAIM_SECONDS):
+        return OnceClaim.BUSY, None
+    members = await sessions.take_members(_once_key(code))
+    others = [m for m in members if m != project_id]
+    for member in others:  # another project's code of the same value: not ours to spend
+        await sessions.add_member(_once_key(code), member, left)
+    if project_id not in members:
+        await sessions.delete(_claim_key(code))
+        return OnceClaim.WRONG, None
+    return OnceClaim.TAKEN, ClaimedCode(code, project_id, left)
+
+
 async def redeem_once_code(sessions: SessionStore, project_id: str, code: str) -> bool:
-    """True the first time a live code of ``project_id`` is presented, on any worker."""
-    return project_id in await sessions.take_members(_once_key(code))
+    """True the first time a live code of ``project_id`` is presented, on any worker
+    (claimed and spent at once: for a use that cannot fail after the check)."""
+    _, claimed = await claim_once_code(sessions, project_id, code)
+    if claimed is None:
+        return False
+    await spend_once_code(sessions, claimed)
+    return True
+
+
+async def spend_once_code(sessions: SessionStore, claimed: ClaimedCode) -> None:
+    """The start succeeded: the code stays used up."""
+    await sessions.delete(_claim_key(claimed.code))
+
+
+async def give_back_once_code(sessions: SessionStore, claimed: ClaimedCode) -> None:
+    """The start failed: the code is good again for the rest of its life."""
+    await sessions.add_member(_once_key(claimed.code), claimed.project_id, claimed.ttl_seconds)
+    await sessions.delete(_claim_key(claimed.code))
 
 
 async def create_active_code(

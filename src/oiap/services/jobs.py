@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from oiap.domain.jobs import FinishReason, Job, JobState, mute_expired
 from oiap.domain.projects import Project
 from oiap.domain.robots import STARTABLE, AppType, Robot, known_type
-from oiap.domain.rooms import Room, allocated_concurrency
+from oiap.domain.rooms import BillingMode, Room, allocated_concurrency
 from oiap.errors import MetaStudioError, MsErr
 from oiap.services.ports import SessionStore, Storage
 from oiap.services.robots import access_code_bound
@@ -86,6 +87,18 @@ def _refusal(robot: Robot) -> MetaStudioError | None:
     return MetaStudioError(error, f"Applications of app_type {robot.app_type} cannot start here.")
 
 
+def unconfigured_capacity(room: Room) -> str:
+    """What an operator reads when a dialog was created without units (spec §5.1: no job
+    can start then), and how to give it some."""
+    member = "concurrency" if room.billing_mode is BillingMode.CONCURRENCY else "client_nums"
+    body = json.dumps({"room_name": room.room_name, member: 1}, ensure_ascii=False)
+    return (
+        f"This dialog has no {member} configured ({member} is null), so no job can start "
+        f"in it. Set it, e.g. PUT /v1/{room.project_id}/smart-chat-rooms/{room.room_id} "
+        f"with {body}."
+    )
+
+
 async def start_job(
     storage: Storage,
     sessions: SessionStore,
@@ -128,6 +141,8 @@ async def start_job(
     if unit is None and room.may_borrow and quota is not None:
         pool = _pool_keys(project.project_id, quota - allocated)
         unit = await _take_unit(sessions, pool, job_id, policy.lease_seconds)
+    if unit is None and room.capacity == 0:
+        raise MetaStudioError(MsErr.CONCURRENCY_EXHAUSTED, unconfigured_capacity(room))
     if unit is None:
         raise MetaStudioError(
             MsErr.CONCURRENCY_EXHAUSTED, f"All {room.capacity} units of the dialog are in use."

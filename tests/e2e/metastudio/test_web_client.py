@@ -103,13 +103,13 @@ def test_wrong_and_expired_activation_codes(bank: BankProject) -> None:
         expired = redeem(project, robot_id=robot_id, active_code=code.active_code)
         assert_error(expired, 403, "MSS.47010045")
     good = active_code(project, room_id, robot_id)
-    for attempt in range(1, 5):
-        wrong = redeem(project, robot_id=robot_id, active_code=f"WRONG{attempt}")
+    for attempt in range(2, 6):  # well-formed: what is plainly no code does not count
+        wrong = redeem(project, robot_id=robot_id, active_code=f"WRANG{attempt}")
         assert_error(wrong, 404, "MSS.47010043")
     assert redeem(project, robot_id=robot_id, active_code=good.active_code).status_code == 200
     for _ in range(4):  # the success started the count again
-        assert_error(redeem(project, robot_id=robot_id, active_code="NOPE"), 404, "MSS.47010043")
-    locking = redeem(project, robot_id=robot_id, active_code="NOPE")
+        assert_error(redeem(project, robot_id=robot_id, active_code="NQPEXZ"), 404, "MSS.47010043")
+    locking = redeem(project, robot_id=robot_id, active_code="NQPEXZ")
     assert_error(locking, 403, "MSS.47010044", "minutes")
     locked = redeem(project, robot_id=robot_id, active_code=good.active_code)
     assert_error(locked, 403, "MSS.47010044")

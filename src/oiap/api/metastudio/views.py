@@ -43,7 +43,9 @@ def _voices(room: Room) -> list[dict[str, Any]]:
 
 
 def room_detail(room: Room) -> dict[str, Any]:
-    body: dict[str, Any] = {"room_id": room.room_id, **_ROOM_DEFAULTS, **room.document}
+    # Units never set read back as null: a dialog without them cannot start a job (§5.1).
+    unset = {"concurrency": None, "client_nums": None}
+    body: dict[str, Any] = {"room_id": room.room_id, **_ROOM_DEFAULTS, **unset, **room.document}
     body["voice_config_list"] = _voices(room)
     resources = [
         {

@@ -69,16 +69,21 @@ async def redeem(project_id: str, request: Request, platform: PlatformDep) -> JS
         entry = await web_client.redeem_active_code(
             platform.storage, platform.sessions, project_id, body.robot_id, body.active_code, client
         )
-    else:
-        entry = await web_client.redeem_once_code(
-            platform.storage,
-            platform.sessions,
-            project_id,
-            body.room_id,
-            body.robot_id,
-            body.once_code or "",
-            client,
-        )
+        return await _start(request, entry)
+    # A one-time code is spent only by a start that succeeds.
+    async with web_client.redeeming_once_code(
+        platform.storage,
+        platform.sessions,
+        project_id,
+        body.room_id,
+        body.robot_id,
+        body.once_code or "",
+        client,
+    ) as entry:
+        return await _start(request, entry)
+
+
+async def _start(request: Request, entry: web_client.PageEntry) -> JSONResponse:
     job, room, credential = await start_and_hold(
         request,
         entry.project,
