@@ -81,9 +81,11 @@ def push(
 ) -> None:
     """Create or update the tenant's bot from a folder, in one transaction."""
 
+    from oiap.adapters.bot_folder.test_files import read_test_files
     from oiap.services.bot_sync import push_bot
 
     bot = read_bot_or_exit(folder)
+    tests = read_test_files(folder)
 
     storage = _storage()
 
@@ -95,7 +97,7 @@ def push(
         settings = Settings()
         if settings.session_store == "memory":  # no running worker shares that store
             try:
-                return await push_bot(storage, tenant, bot, publish=publish)
+                return await push_bot(storage, tenant, bot, publish=publish, tests=tests)
             finally:
                 await storage.close()
         # With Redis, running workers hear of the push at once, as of a change made through
@@ -107,7 +109,8 @@ def push(
         )
         versions = ConfigVersions(sessions)
         try:
-            return await push_bot(StampedStorage(storage, versions), tenant, bot, publish=publish)
+            stamped = StampedStorage(storage, versions)
+            return await push_bot(stamped, tenant, bot, publish=publish, tests=tests)
         finally:
             await versions.close()
             await sessions.close()
@@ -123,7 +126,9 @@ def push(
     # Calls run published versions, with the resources frozen beside them; only access
     # codes take effect at once. Without this a newcomer sees "updated" and wonders why the
     # live bot still answers as before.
-    drafted = [c for c in result.changes if not c.startswith("access code ")]
+    drafted = [
+        c for c in result.changes if not c.startswith(("access code ", "conversation test "))
+    ]
     if drafted and not publish:
         again = shlex.join(["bot", "push", str(folder), "--tenant", tenant, "--publish"])
         again = f"{oiap_command()} {again}"
@@ -141,21 +146,24 @@ def pull(
     folder: Path,
     tenant: Annotated[str, typer.Option("--tenant", help="Tenant ID whose bot to write.")],
 ) -> None:
-    """Write the tenant's bot into a folder (flow drafts, not versions)."""
+    """Write the tenant's bot into a folder (flow drafts, not versions, and the conversation
+    tests kept with it into tests/)."""
 
+    from oiap.adapters.bot_folder.test_files import write_test_files
     from oiap.adapters.bot_folder.writer import write_bot_folder
-    from oiap.services.bot_sync import pull_bot
+    from oiap.services.bot_sync import pull_bot, pull_tests
+    from oiap.services.conversation_test_ports import TestFile
 
     storage = _storage()
 
-    async def main() -> Bot:
+    async def main() -> tuple[Bot, list[TestFile]]:
         try:
-            return await pull_bot(storage, tenant)
+            return await pull_bot(storage, tenant), await pull_tests(storage, tenant)
         finally:
             await storage.close()
 
-    bot = run_or_exit(main())
-    written = write_bot_folder(bot, folder)
+    bot, tests = run_or_exit(main())
+    written = write_bot_folder(bot, folder) + write_test_files(folder, tests)
     console.print(f"wrote {len(written)} file(s) to {folder}")
 
 

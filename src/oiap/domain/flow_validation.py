@@ -95,6 +95,8 @@ class Problem:
     rule: str
     message: str
     node: str | None = None
+    branch: int | None = None  # index into the node's branches, for a problem on an edge
+    field: str | None = None  # the parameter (or branch field) the problem is about
 
     def __str__(self) -> str:
         where = f"node {self.node!r}: " if self.node else ""
@@ -179,8 +181,16 @@ class _Checker:
         self.flow_variables = {v.name for v in flow.variables}
         self.nodes: dict[str, Node] = {}
 
-    def add(self, rule: str, message: str, node: Node | None = None) -> None:
-        self.problems.append(Problem(rule, message, node.id if node else None))
+    def add(
+        self,
+        rule: str,
+        message: str,
+        node: Node | None = None,
+        *,
+        branch: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.problems.append(Problem(rule, message, node.id if node else None, branch, field))
 
     def run(self) -> None:
         for node in self.flow.nodes:
@@ -208,9 +218,19 @@ class _Checker:
         spec = _SPECS[kind]
         allowed = spec.required | spec.optional | (_PROMPT if spec.prompt else frozenset())
         for name in sorted(set(node.params) - allowed):
-            self.add(Rule.BAD_PARAMETER, f"{kind.value} node has no parameter {name!r}", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                f"{kind.value} node has no parameter {name!r}",
+                node,
+                field=name,
+            )
         for name in sorted(spec.required - set(node.params)):
-            self.add(Rule.BAD_PARAMETER, f"{kind.value} node needs parameter {name!r}", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                f"{kind.value} node needs parameter {name!r}",
+                node,
+                field=name,
+            )
         if spec.prompt:
             self.check_prompt(node, kind)
         for path, text in _strings(node.params):
@@ -221,24 +241,40 @@ class _Checker:
     def check_prompt(self, node: Node, kind: NodeKind) -> None:
         given = [p for p in ("text", "template", "audio") if p in node.params]
         if not given and kind is not NodeKind.COLLECT:
-            self.add(Rule.BAD_PARAMETER, "needs one of 'text', 'template' or 'audio'", node)
+            self.add(
+                Rule.BAD_PARAMETER, "needs one of 'text', 'template' or 'audio'", node, field="text"
+            )
         if len(given) > 1:
-            self.add(Rule.BAD_PARAMETER, f"give only one of {', '.join(given)}", node)
+            self.add(
+                Rule.BAD_PARAMETER, f"give only one of {', '.join(given)}", node, field=given[-1]
+            )
         template = node.params.get("template")
         if template is not None and template not in self.catalogue.templates:
-            self.add(Rule.UNKNOWN_TEMPLATE, f"no template named {template!r}", node)
+            self.add(
+                Rule.UNKNOWN_TEMPLATE, f"no template named {template!r}", node, field="template"
+            )
 
     def check_text(self, node: Node, path: str, text: str) -> None:
+        field = re.split(r"[.\[]", path, maxsplit=1)[0] or None
         if len(text) > MAX_TEXT:
             self.add(
                 Rule.TEXT_TOO_LONG,
                 f"'{path}' is {len(text)} characters, more than {MAX_TEXT}",
                 node,
+                field=field,
             )
         for name in placeholders(text):
-            self.check_variable(node, name, f"'{path}'")
+            self.check_variable(node, name, f"'{path}'", field=field)
 
-    def check_variable(self, node: Node | None, name: str, where: str) -> None:
+    def check_variable(
+        self,
+        node: Node | None,
+        name: str,
+        where: str,
+        *,
+        branch: int | None = None,
+        field: str | None = None,
+    ) -> None:
         namespace, _, rest = name.partition(".")
         known = {
             "FLOW": rest in self.flow_variables,
@@ -248,36 +284,61 @@ class _Checker:
             "TOC": bool(rest),  # recognition results: named by the intent's slots
         }.get(namespace, False)
         if not known:
-            self.add(Rule.UNKNOWN_VARIABLE, f"{where} refers to unknown variable {name!r}", node)
+            self.add(
+                Rule.UNKNOWN_VARIABLE,
+                f"{where} refers to unknown variable {name!r}",
+                node,
+                branch=branch,
+                field=field,
+            )
 
-    def check_target_variable(self, node: Node, name: object, where: str) -> None:
+    def check_target_variable(self, node: Node, name: object, where: str, field: str) -> None:
         if name == "SYS.language":  # multi-language flows switch it (spec §11.5)
             return
         if not isinstance(name, str) or not name.startswith(("FLOW.", "GLOBAL.")):
-            self.add(Rule.BAD_PARAMETER, f"{where} must name a FLOW. or GLOBAL. variable", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                f"{where} must name a FLOW. or GLOBAL. variable",
+                node,
+                field=field,
+            )
             return
-        self.check_variable(node, name, where)
+        self.check_variable(node, name, where, field=field)
 
-    def check_expression(self, node: Node, text: object, where: str) -> None:
+    def check_expression(
+        self,
+        node: Node,
+        text: object,
+        where: str,
+        *,
+        branch: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        at: dict[str, Any] = {"branch": branch, "field": field}
         if not isinstance(text, str):
-            self.add(Rule.BAD_EXPRESSION, f"{where} must be an expression string", node)
+            self.add(Rule.BAD_EXPRESSION, f"{where} must be an expression string", node, **at)
             return
         try:
             expr = parse(text)
         except ExpressionError as exc:
             # A hostile expression is kilobytes long: quote only its start.
             shown = text if len(text) <= 80 else text[:77] + "..."
-            self.add(Rule.BAD_EXPRESSION, f"{where} {shown!r} does not parse: {exc}", node)
+            self.add(Rule.BAD_EXPRESSION, f"{where} {shown!r} does not parse: {exc}", node, **at)
             return
         for name in sorted(variables(expr)):
-            self.check_variable(node, name, where)
+            self.check_variable(node, name, where, **at)
 
     def int_param(self, node: Node, name: str, low: int, high: int) -> int | None:
         value = node.params.get(name)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.add(Rule.BAD_PARAMETER, f"'{name}' must be a whole number {low}-{high}", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                f"'{name}' must be a whole number {low}-{high}",
+                node,
+                field=name,
+            )
             return None
         return int(value)
 
@@ -287,15 +348,19 @@ class _Checker:
         mode = node.params.get("mode", ReplyMode.ASR.value)
         if mode not in {m.value for m in ReplyMode}:
             modes = ", ".join(m.value for m in ReplyMode)
-            self.add(Rule.BAD_PARAMETER, f"'mode' {mode!r} is not one of {modes}", node)
+            self.add(
+                Rule.BAD_PARAMETER, f"'mode' {mode!r} is not one of {modes}", node, field="mode"
+            )
         self.int_param(node, "timeout", 1, 180)
 
     def check_collect(self, node: Node) -> None:
         self.int_param(node, "max_digits", 1, 32)
         self.int_param(node, "timeout", 1, 180)
         if node.params.get("terminator", "#") not in ("#", "*", ""):
-            self.add(Rule.BAD_PARAMETER, "'terminator' must be '#', '*' or ''", node)
-        self.check_target_variable(node, node.params.get("variable"), "'variable'")
+            self.add(
+                Rule.BAD_PARAMETER, "'terminator' must be '#', '*' or ''", node, field="terminator"
+            )
+        self.check_target_variable(node, node.params.get("variable"), "'variable'", "variable")
 
     def check_menu(self, node: Node) -> None:
         self.int_param(node, "timeout", 1, 180)
@@ -305,42 +370,67 @@ class _Checker:
         domain = node.params.get("domain")
         intents = self.catalogue.domains.get(domain) if isinstance(domain, str) else None
         if "domain" in node.params and intents is None:
-            self.add(Rule.UNKNOWN_DOMAIN, f"no domain named {domain!r}", node)
+            self.add(Rule.UNKNOWN_DOMAIN, f"no domain named {domain!r}", node, field="domain")
         threshold = node.params.get("threshold")
         if threshold is not None and (
             isinstance(threshold, bool)
             or not isinstance(threshold, int | float)
             or not 0 <= threshold <= 1
         ):
-            self.add(Rule.BAD_PARAMETER, "'threshold' must be a number from 0 to 1", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                "'threshold' must be a number from 0 to 1",
+                node,
+                field="threshold",
+            )
         if "input" in node.params:
-            self.check_variable(node, str(node.params["input"]), "'input'")
-        for branch in node.branches:
+            self.check_variable(node, str(node.params["input"]), "'input'", field="input")
+        for index, branch in enumerate(node.branches):
             if branch.intent is not None and intents is not None and branch.intent not in intents:
                 self.add(
                     Rule.UNKNOWN_INTENT,
                     f"domain {domain!r} has no intent {branch.intent!r}",
                     node,
+                    branch=index,
+                    field="intent",
                 )
 
     def check_assign(self, node: Node) -> None:
         assignments = node.params.get("assignments")
         if not isinstance(assignments, dict) or not assignments:
-            self.add(Rule.BAD_PARAMETER, "'assignments' maps variables to expressions", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                "'assignments' maps variables to expressions",
+                node,
+                field="assignments",
+            )
             return
         for target, expression in assignments.items():
-            self.check_target_variable(node, target, f"assignment target {target!r}")
-            self.check_expression(node, expression, f"assignment to {target!r}")
+            where = f"assignment target {target!r}"
+            self.check_target_variable(node, target, where, "assignments")
+            self.check_expression(
+                node, expression, f"assignment to {target!r}", field="assignments"
+            )
 
     def check_invoke(self, node: Node) -> None:
         name = node.params.get("interface")
         interface = self.catalogue.interfaces.get(name) if isinstance(name, str) else None
         if "interface" in node.params and interface is None:
-            self.add(Rule.UNKNOWN_INTERFACE, f"no business interface named {name!r}", node)
+            self.add(
+                Rule.UNKNOWN_INTERFACE,
+                f"no business interface named {name!r}",
+                node,
+                field="interface",
+            )
         for section in ("inputs", "outputs"):
             values = node.params.get(section, {})
             if not isinstance(values, dict):
-                self.add(Rule.BAD_PARAMETER, f"'{section}' maps parameter names to values", node)
+                self.add(
+                    Rule.BAD_PARAMETER,
+                    f"'{section}' maps parameter names to values",
+                    node,
+                    field=section,
+                )
                 continue
             declared = (
                 {p.name for p in (interface.inputs if section == "inputs" else interface.outputs)}
@@ -353,17 +443,28 @@ class _Checker:
                         Rule.BAD_PARAMETER,
                         f"interface {name!r} has no {section[:-1]} parameter {param!r}",
                         node,
+                        field=section,
                     )
                 if section == "outputs":
-                    self.check_target_variable(node, value, f"output {param!r}")
+                    self.check_target_variable(node, value, f"output {param!r}", section)
 
     def check_transfer(self, node: Node) -> None:
         trans_type = node.params.get("trans_type")
         if trans_type not in TRANS_TYPES or isinstance(trans_type, bool):
             types = ", ".join(str(t) for t in sorted(TRANS_TYPES))
-            self.add(Rule.BAD_PARAMETER, f"'trans_type' must be one of {types}", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                f"'trans_type' must be one of {types}",
+                node,
+                field="trans_type",
+            )
         elif trans_type not in TRANS_TYPES_WITHOUT_ROUTE and not node.params.get("route"):
-            self.add(Rule.BAD_PARAMETER, f"transfer type {trans_type} needs a 'route'", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                f"transfer type {trans_type} needs a 'route'",
+                node,
+                field="route",
+            )
 
     def check_subflow(self, node: Node) -> None:
         code = node.params.get("flow")
@@ -371,30 +472,48 @@ class _Checker:
             not isinstance(code, str)
             or (code not in self.catalogue.subflows and code != self.flow.code)
         ):
-            self.add(Rule.UNKNOWN_FLOW, f"no flow with code {code!r}", node)
+            self.add(Rule.UNKNOWN_FLOW, f"no flow with code {code!r}", node, field="flow")
         if code == self.flow.code:
-            self.add(Rule.SUBFLOW_CYCLE, "a flow cannot call itself as a sub-flow", node)
+            self.add(
+                Rule.SUBFLOW_CYCLE, "a flow cannot call itself as a sub-flow", node, field="flow"
+            )
 
     def check_query(self, node: Node) -> None:
         prompt_type = str(node.params.get("prompt_type", ""))
         if prompt_type not in ("1", "2", "3", "5"):
-            self.add(Rule.BAD_PARAMETER, "'prompt_type' must be 1, 2, 3 or 5", node)
+            self.add(
+                Rule.BAD_PARAMETER, "'prompt_type' must be 1, 2, 3 or 5", node, field="prompt_type"
+            )
         if prompt_type == "2" and not node.params.get("skill_id"):
-            self.add(Rule.BAD_PARAMETER, "'prompt_type' 2 needs a 'skill_id'", node)
+            self.add(
+                Rule.BAD_PARAMETER, "'prompt_type' 2 needs a 'skill_id'", node, field="skill_id"
+            )
 
     def check_time(self, node: Node) -> None:
         zone = node.params.get("timezone")
         if "timezone" in node.params and (not isinstance(zone, str) or not _ZONE.match(zone)):
-            self.add(Rule.BAD_PARAMETER, "'timezone' must be an IANA zone like Europe/Paris", node)
+            self.add(
+                Rule.BAD_PARAMETER,
+                "'timezone' must be an IANA zone like Europe/Paris",
+                node,
+                field="timezone",
+            )
         periods = node.params.get("periods")
         if "periods" not in node.params:
             return
         if not isinstance(periods, list) or not periods:
-            self.add(Rule.BAD_PARAMETER, "'periods' is a list of {days, from, to}", node)
+            self.add(
+                Rule.BAD_PARAMETER, "'periods' is a list of {days, from, to}", node, field="periods"
+            )
             return
         for index, period in enumerate(periods):
             if not isinstance(period, dict):
-                self.add(Rule.BAD_PARAMETER, f"period {index + 1} must be a mapping", node)
+                self.add(
+                    Rule.BAD_PARAMETER,
+                    f"period {index + 1} must be a mapping",
+                    node,
+                    field="periods",
+                )
                 continue
             days = period.get("days")
             if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days):
@@ -402,6 +521,7 @@ class _Checker:
                     Rule.BAD_PARAMETER,
                     f"period {index + 1}: 'days' lists {', '.join(WEEKDAYS)}",
                     node,
+                    field="periods",
                 )
             start, end = period.get("from"), period.get("to")
             # "24:00" ends a period at midnight: with "23:59" the day's last minute is closed.
@@ -411,49 +531,85 @@ class _Checker:
                     Rule.BAD_PARAMETER,
                     f"period {index + 1}: 'from'/'to' are HH:MM ('to' may be 24:00)",
                     node,
+                    field="periods",
                 )
             elif str(start) >= str(end):
                 self.add(
-                    Rule.BAD_PARAMETER, f"period {index + 1}: 'from' must be before 'to'", node
+                    Rule.BAD_PARAMETER,
+                    f"period {index + 1}: 'from' must be before 'to'",
+                    node,
+                    field="periods",
                 )
 
     def check_qa(self, node: Node) -> None:
         groups = node.params.get("groups", [])
         if not isinstance(groups, list):
-            self.add(Rule.BAD_PARAMETER, "'groups' is a list of Q&A group names", node)
+            self.add(
+                Rule.BAD_PARAMETER, "'groups' is a list of Q&A group names", node, field="groups"
+            )
             return
         for group in groups:
             if group not in self.catalogue.faq_groups:
-                self.add(Rule.UNKNOWN_FAQ_GROUP, f"no Q&A group named {group!r}", node)
+                self.add(
+                    Rule.UNKNOWN_FAQ_GROUP, f"no Q&A group named {group!r}", node, field="groups"
+                )
 
     # -- branches and the graph ----------------------------------------------------------
 
     def check_branches(self, node: Node, kind: NodeKind, spec: _KindSpec) -> None:
         if kind in (NodeKind.END, NodeKind.SUBFLOW) and node.branches:
             self.add(Rule.BAD_BRANCH, f"nothing may follow a {kind.value} node", node)
-        defaults = 0
-        for branch in node.branches:
+        defaults: list[int] = []
+        for index, branch in enumerate(node.branches):
             if branch.to not in self.nodes and self.flow.node(branch.to) is None:
-                self.add(Rule.UNKNOWN_TARGET, f"branch goes to unknown node {branch.to!r}", node)
+                self.add(
+                    Rule.UNKNOWN_TARGET,
+                    f"branch goes to unknown node {branch.to!r}",
+                    node,
+                    branch=index,
+                    field="to",
+                )
             qualifiers = [q for q in (branch.on, branch.key, branch.intent, branch.when) if q]
             if len(qualifiers) > 1:
-                self.add(Rule.BAD_BRANCH, "a branch has one of on/key/intent/when", node)
+                self.add(
+                    Rule.BAD_BRANCH, "a branch has one of on/key/intent/when", node, branch=index
+                )
             if branch.label == DEFAULT_BRANCH or branch.on == DEFAULT_BRANCH:
-                defaults += 1
+                defaults.append(index)
             if branch.on is not None and branch.on not in {DEFAULT_BRANCH} | (
                 PRESET_CONDITIONS | spec.outcomes
             ):
-                self.add(Rule.BAD_BRANCH, f"unknown branch condition {branch.on!r}", node)
+                self.add(
+                    Rule.BAD_BRANCH,
+                    f"unknown branch condition {branch.on!r}",
+                    node,
+                    branch=index,
+                    field="on",
+                )
             if branch.key is not None and (
                 kind is not NodeKind.MENU or branch.key not in MENU_KEYS
             ):
-                self.add(Rule.BAD_BRANCH, f"key {branch.key!r} needs a menu node, keys 0-9*#", node)
+                self.add(
+                    Rule.BAD_BRANCH,
+                    f"key {branch.key!r} needs a menu node, keys 0-9*#",
+                    node,
+                    branch=index,
+                    field="key",
+                )
             if branch.intent is not None and kind is not NodeKind.RECOGNIZE:
-                self.add(Rule.BAD_BRANCH, "intent branches belong to recognize nodes", node)
+                self.add(
+                    Rule.BAD_BRANCH,
+                    "intent branches belong to recognize nodes",
+                    node,
+                    branch=index,
+                    field="intent",
+                )
             if branch.when is not None:
-                self.check_expression(node, branch.when, "branch condition")
-        if defaults > 1:
-            self.add(Rule.BAD_BRANCH, "more than one default branch", node)
+                self.check_expression(
+                    node, branch.when, "branch condition", branch=index, field="when"
+                )
+        if len(defaults) > 1:
+            self.add(Rule.BAD_BRANCH, "more than one default branch", node, branch=defaults[1])
 
     def targets(self, node: Node) -> Iterator[Node]:
         for branch in node.branches:

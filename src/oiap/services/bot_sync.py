@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -12,6 +12,7 @@ from oiap.domain.faq import FaqGroup
 from oiap.domain.flow_versions import VersionRouting
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import BotHeader
+from oiap.services.conversation_test_ports import TestFile
 from oiap.services.flow_publishing import InvalidConfiguration, publish_in
 from oiap.services.ports import Repositories, Storage
 
@@ -62,12 +63,39 @@ async def load_bot(repos: Repositories, tenant_id: str) -> Bot | None:
     )
 
 
+async def tenant_bot(repos: Repositories, tenant_id: str) -> Bot:
+    """The tenant's bot as it is now (flow drafts), also when its flows were made through the
+    management API and no bot settings were ever written."""
+    bot = await load_bot(repos, tenant_id)
+    if bot is not None:
+        return bot
+    return normalized(
+        Bot(
+            name=tenant_id,
+            language=Language.EN_US,
+            domains=tuple(spec for _, spec in await repos.bots.list_domain_specs(tenant_id)),
+            flows=tuple(s.flow for s in await repos.bots.list_flows(tenant_id)),
+            variables=tuple(await repos.bots.list_variables(tenant_id)),
+            templates=tuple(await repos.bots.list_templates(tenant_id)),
+            interfaces=tuple(await repos.bots.list_interfaces(tenant_id)),
+            access_codes=tuple(a.binding for a in await repos.bots.list_access_codes(tenant_id)),
+        )
+    )
+
+
 async def pull_bot(storage: Storage, tenant_id: str) -> Bot:
     async with storage.reader() as repos:
         if await repos.accounts.get_tenant(tenant_id) is None:
             raise OiapError(Err.NOT_FOUND, f"No tenant '{tenant_id}'.")
-        bot = await load_bot(repos, tenant_id)
-    return bot or Bot(name=tenant_id, language=Language.EN_US)
+        return await tenant_bot(repos, tenant_id)
+
+
+async def pull_tests(storage: Storage, tenant_id: str) -> list[TestFile]:
+    """The tenant's conversation test files, for the folder's ``tests/``."""
+    async with storage.reader() as repos:
+        if await repos.accounts.get_tenant(tenant_id) is None:
+            raise OiapError(Err.NOT_FOUND, f"No tenant '{tenant_id}'.")
+        return await repos.conversation_tests.list_files(tenant_id)
 
 
 async def _sync(
@@ -90,10 +118,19 @@ async def _sync(
         changes.append(f"{kind} {name!r} deleted")
 
 
-async def push_bot(storage: Storage, tenant_id: str, bot: Bot, *, publish: bool) -> PushResult:
+async def push_bot(
+    storage: Storage,
+    tenant_id: str,
+    bot: Bot,
+    *,
+    publish: bool,
+    tests: Sequence[TestFile] | None = None,
+) -> PushResult:
     """Make the tenant's bot equal to ``bot`` in one transaction; nothing changes on error.
 
-    Only objects that differ are written, so pushing what was pulled writes nothing.
+    Only objects that differ are written, so pushing what was pulled writes nothing. With
+    ``tests`` (the folder's ``tests/`` files) the stored conversation tests become those;
+    without, they are left as they are.
     """
     problems = validate_bot(bot)
     if problems:
@@ -107,6 +144,8 @@ async def push_bot(storage: Storage, tenant_id: str, bot: Bot, *, publish: bool)
             raise OiapError(Err.NOT_FOUND, f"No tenant '{tenant_id}'.")
         current = await load_bot(repos, tenant_id) or Bot(name="")
         await _apply(repos, tenant_id, current, bot, result.changes)
+        if tests is not None:
+            await _sync_tests(repos, tenant_id, tests, result.changes)
         if publish:
             for flow in bot.flows:
                 before = await repos.bots.list_versions(tenant_id, flow.code)
@@ -121,6 +160,22 @@ async def push_bot(storage: Storage, tenant_id: str, bot: Bot, *, publish: bool)
                 await repos.bots.set_routing(tenant_id, flow.code, routing)
                 result.published.append((flow.code, version.number))
     return result
+
+
+async def _sync_tests(
+    repos: Repositories, tenant_id: str, tests: Sequence[TestFile], changes: list[str]
+) -> None:
+    stored = {f.file: f.text for f in await repos.conversation_tests.list_files(tenant_id)}
+    wanted = {f.file: f.text for f in tests}
+    for file, text in wanted.items():
+        if stored.get(file) != text:
+            await repos.conversation_tests.put_file(tenant_id, file, text)
+            changes.append(
+                f"conversation test {file!r} {'updated' if file in stored else 'created'}"
+            )
+    for file in sorted(stored.keys() - wanted.keys()):
+        await repos.conversation_tests.delete_file(tenant_id, file)
+        changes.append(f"conversation test {file!r} deleted")
 
 
 async def _apply(

@@ -30,10 +30,14 @@ def file_stem(name: str) -> str:
     return stem or "unnamed"
 
 
+def yaml_text(data: dict[str, Any]) -> str:
+    """The text of one file as this writer spells it."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
 def _dump(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(yaml_text(data), encoding="utf-8")
 
 
 def _slot(slot: Slot) -> dict[str, Any]:
@@ -90,6 +94,11 @@ def flow_file_data(flow: Flow) -> dict[str, Any]:
         if not node["name"]:
             del node["name"]
     return data
+
+
+def flow_file_text(flow: Flow) -> str:
+    """``flows/<code>.yaml`` exactly as ``oiap bot pull`` writes it."""
+    return yaml_text(flow_file_data(flow))
 
 
 def _parameters(params: tuple[InterfaceParameter, ...], value_key: str) -> list[dict[str, str]]:
