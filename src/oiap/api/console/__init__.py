@@ -8,6 +8,13 @@ from fastapi import FastAPI
 from oiap.api.console import access_codes, assets, nlu_trial, session, users, workbench
 
 
+async def shutdown(app: FastAPI) -> None:
+    """Live test calls hold throwaway platforms (temporary folders, stub servers)."""
+    calls = getattr(app.state, "test_calls", None)
+    if calls is not None:
+        await calls.close()
+
+
 def install(app: FastAPI) -> None:
     app.include_router(session.router)
     app.include_router(users.router)
