@@ -22,6 +22,7 @@ from oiap.adapters.sql.database import Database
 from oiap.adapters.sql.repositories import SqlStorage
 from oiap.api import console, metastudio
 from oiap.api import demo as demo_systems
+from oiap.api import metrics as observability
 from oiap.api.manage import domains as manage_domains
 from oiap.api.manage import flows as manage_flows
 from oiap.api.manage import interfaces as manage_interfaces
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
             yield
         finally:
             await metastudio.shutdown(app)
+            await console.shutdown(app)
             await current.close_dialogs()
             if own:
                 await current.sessions.close()
@@ -225,4 +227,5 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         max_bytes=lambda scope: metastudio.body_limit(scope, settings.max_body_bytes),
         on_too_large=metastudio.too_large(oiap_faq.too_large(_too_large)),
     )
+    observability.install(app, settings)  # last: its request log wraps every middleware
     return app

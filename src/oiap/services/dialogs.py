@@ -34,6 +34,7 @@ from oiap.engine.release import FlowRelease, InterfaceAnswer, InterfaceCall
 from oiap.engine.runtime import DialogError, Event, EventKind, Recognition, step
 from oiap.engine.state import DialogState
 from oiap.errors import Err, OiapError
+from oiap.services import telemetry
 from oiap.services.bot_ports import StoredAccessCode
 from oiap.services.config_versions import ConfigVersions
 from oiap.services.dialog_ports import TurnRecord
@@ -266,6 +267,8 @@ class DialogService:
         """Run one turn; with ``debug`` the response also carries ``debug_view`` (never
         stored, so a replayed response is the same with or without it)."""
         began = time.perf_counter()
+        telemetry.note_tenant(tenant_id)
+        telemetry.note_caller_input(request.input)
         key = f"dialog:{tenant_id}:{request.userid}"
         try:
             async with self.sessions.hold(key, self.lock_wait) as held:
@@ -281,8 +284,10 @@ class DialogService:
                     if debug and state is not None:
                         return {**replayed, "debug": debug_view(state, replayed=True)}
                     return replayed  # a retry: same answer, the flow does not move again
+                was_ended = state is not None and state.ended
                 if request.inaction == 8:
                     state = await self._new_dialog(tenant_id, request)
+                    was_ended = False
                     event = Event(EventKind.START, request=self._request_fields(request))
                 elif state is None:
                     raise OiapError(Err.NOT_FOUND, f"No live dialog for userid '{request.userid}'.")
@@ -307,6 +312,10 @@ class DialogService:
                 Err.DIALOG_BUSY, "The turn lost its dialog lock and was not saved; retry."
             ) from exc
         self._record(request, state, result.action, result, began, event)
+        if request.inaction == 8:
+            telemetry.dialog_started()
+        if state.ended and not was_ended:
+            telemetry.dialog_ended(state.started_at)
         if debug:
             return {**response, "debug": debug_view(state, result.path, result.recognition)}
         return response
@@ -321,6 +330,9 @@ class DialogService:
         event: Event,
     ) -> None:
         recognition = result.recognition
+        outaction = _outaction(action)
+        seconds = time.perf_counter() - began
+        telemetry.meters.turn_seconds[outaction].observe(seconds)
         self.recorder.add(
             TurnRecord(
                 tenant_id=state.tenant_id,
@@ -335,11 +347,11 @@ class DialogService:
                 score=recognition.score if recognition else None,
                 source=recognition.source if recognition else None,
                 reply=action.text if isinstance(action, Prompt) else "",
-                outaction=_outaction(action),
+                outaction=outaction,
                 flow_code=state.flow,
                 flow_version=state.versions.get(state.flow, 0),
                 node=result.path[-1] if result.path else None,
-                latency_ms=(time.perf_counter() - began) * 1000.0,
+                latency_ms=seconds * 1000.0,
             )
         )
 
@@ -478,11 +490,12 @@ class DialogService:
         key = (tenant_id, code, version)
         made = self._answering.get(key)
         if made is not None and made[0] is release and made[1] is None:
-            return release  # no Q&A node: nothing to read
+            return made[2]  # no Q&A node: nothing to read
         fresh = made is None or made[0] is not release
         if fresh and not any(n.kind == NodeKind.QA for n in release.flow.nodes):
-            self._answering[key] = (release, None, release)
-            return release
+            timed = telemetry.timed_release(release)  # NLU latency, for the operator
+            self._answering[key] = (release, None, timed)
+            return timed
 
         async def read() -> Any:
             async with self.storage.reader() as repos:
@@ -493,7 +506,8 @@ class DialogService:
         if made is None or made[0] is not release or made[1] is not faq:
             if len(self._answering) > 10_000:
                 self._answering.clear()
-            made = self._answering[key] = (release, faq, with_faq(release, faq))
+            answering = telemetry.timed_release(with_faq(release, faq))
+            made = self._answering[key] = (release, faq, answering)
         return made[2]
 
     async def exception_flow_code(self, tenant_id: str) -> str | None:
@@ -602,6 +616,7 @@ def asr_key(
 
 
 def _budget_spent(call: InterfaceCall) -> InterfaceAnswer:
+    telemetry.meters.interface_calls["timeout"].inc()
     log.warning("business interface %r given up: the turn's budget is spent", call.name)
     return InterfaceAnswer(None, "the turn's budget is spent")
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from oiap.domain.untrusted_json import is_unsafe_text
+from oiap.services import telemetry
 from oiap.services.dialog_ports import TurnRecord, TurnRecordsRefused
 from oiap.services.ports import Storage
 
@@ -200,6 +201,7 @@ class TurnRecorder:
     def add(self, record: TurnRecord) -> None:
         """Take a record; never blocks nor fails, whatever the database or Redis is doing."""
         self.memory.put(clean_record(record))
+        telemetry.meters.records_waiting.set(len(self.memory))
         self.start()
 
     def start(self) -> None:
@@ -258,6 +260,7 @@ class TurnRecorder:
                     # outage loses only its last interval's records, not its backoff's.
                     async with self._pass_lock:
                         await self._stash()
+                    telemetry.meters.records_waiting.set(len(self.memory))
                     continue
                 await self._pass()
             except Exception:  # the writer must outlive any surprise; records stay buffered
@@ -265,6 +268,12 @@ class TurnRecorder:
                 self._backoff()
 
     async def _pass(self) -> None:
+        try:
+            await self._locked_pass()
+        finally:
+            telemetry.meters.records_waiting.set(len(self.memory))
+
+    async def _locked_pass(self) -> None:
         async with self._pass_lock:
             try:
                 # While the database answers, records go straight from memory to it: the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import httpx
 
@@ -27,6 +28,7 @@ from oiap.adapters.http.egress import (
 from oiap.adapters.http.shares import ConnectionShares
 from oiap.domain.untrusted_json import UntrustedJsonError, load_untrusted
 from oiap.engine.release import InterfaceAnswer, InterfaceCall
+from oiap.services.telemetry import meters
 
 log = logging.getLogger("oiap.interfaces")
 
@@ -59,8 +61,16 @@ class HttpInterfaceCaller:
         return self._client, self._shares
 
     async def call(self, call: InterfaceCall) -> InterfaceAnswer:
+        began = time.perf_counter()
+        answer, outcome = await self._call(call)
+        meters.interface_seconds.observe(time.perf_counter() - began)
+        meters.interface_calls[outcome].inc()
+        return answer
+
+    async def _call(self, call: InterfaceCall) -> tuple[InterfaceAnswer, str]:
+        """The answer and its outcome for the metrics: ok, error, timeout or refused."""
         if not is_web_url(call.url):
-            return self._failed(call, "not an http or https URL")
+            return self._failed(call, "not an http or https URL"), "refused"
         client, shares = self._http()
         method = call.method.upper()
         in_query = method in ("GET", "DELETE", "HEAD")
@@ -80,26 +90,28 @@ class HttpInterfaceCaller:
                 response = await client.send(request, stream=True)
                 try:
                     if not 200 <= response.status_code < 300:
-                        return self._failed(call, f"HTTP {response.status_code}")
+                        return self._failed(call, f"HTTP {response.status_code}"), "error"
                     raw = await read_limited(response, self.max_answer_bytes)
                 finally:
                     await response.aclose()
         except (TimeoutError, httpx.TimeoutException):
-            return self._failed(call, f"not done within {call.timeout:g} s")
+            return self._failed(call, f"not done within {call.timeout:g} s"), "timeout"
         except AnswerTooLarge:
-            return self._failed(call, f"answer larger than {self.max_answer_bytes} bytes")
+            problem = f"answer larger than {self.max_answer_bytes} bytes"
+            return self._failed(call, problem), "error"
         except httpx.ConnectError as exc:
-            refused = isinstance(exc.__cause__, EgressRefused)
-            return self._failed(call, "refused by the egress policy" if refused else str(exc))
+            if isinstance(exc.__cause__, EgressRefused):
+                return self._failed(call, "refused by the egress policy"), "refused"
+            return self._failed(call, str(exc)), "error"
         except (httpx.HTTPError, ValueError) as exc:
-            return self._failed(call, f"{type(exc).__name__}: {exc}")
+            return self._failed(call, f"{type(exc).__name__}: {exc}"), "error"
         try:
             data = load_untrusted(raw)
         except UntrustedJsonError as exc:
-            return self._failed(call, f"answer: {exc}")
+            return self._failed(call, f"answer: {exc}"), "error"
         if not isinstance(data, dict):
-            return self._failed(call, "answer is not a JSON object")
-        return InterfaceAnswer(data)
+            return self._failed(call, "answer is not a JSON object"), "error"
+        return InterfaceAnswer(data), "ok"
 
     def _failed(self, call: InterfaceCall, problem: str) -> InterfaceAnswer:
         # The URL may carry a credential; the interface's name is the author's handle on it.

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from oiap.services.ports import Held, LockTimeout
+from oiap.services.telemetry import meters
 
 
 @dataclass
@@ -108,10 +109,13 @@ class MemorySessionStore:
         if not lock.locked():
             await lock.acquire()  # free: taken at once, without wait_for's extra task
         else:
+            began = time.perf_counter()
             try:
                 await asyncio.wait_for(lock.acquire(), timeout_seconds)
             except TimeoutError as exc:
+                meters.lock_timeouts.inc()
                 raise LockTimeout(key) from exc
+            meters.lock_wait_seconds.observe(time.perf_counter() - began)
         try:
             yield
         finally:
@@ -122,10 +126,14 @@ class MemorySessionStore:
     @asynccontextmanager
     async def hold(self, key: str, timeout_seconds: float) -> AsyncIterator[Held]:
         async with self.lock(key, timeout_seconds):
+            began = time.perf_counter()
             held = Held(await self.get(key))
+            meters.session_store_seconds["lock_read"].observe(time.perf_counter() - began)
             yield held
             if held.kept is not None:
+                began = time.perf_counter()
                 self._put(key, *held.kept)
+                meters.session_store_seconds["write_release"].observe(time.perf_counter() - began)
 
     async def announce(self, channel: str, message: bytes) -> None:
         for queue in self._listeners.get(channel, []):

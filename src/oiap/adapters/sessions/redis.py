@@ -23,6 +23,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, RedisError
 
 from oiap.services.ports import Held, LockLost, LockTimeout, StoreUnavailable
+from oiap.services.telemetry import meters
 
 log = logging.getLogger("oiap.sessions")
 
@@ -150,11 +151,17 @@ class RedisSessionStore:
         return StoreUnavailable(f"{type(exc).__name__}: {exc}")
 
     @contextmanager
-    def _answered(self) -> Iterator[None]:
+    def _answered(self, operation: str | None = "command") -> Iterator[None]:
+        """Failures as StoreUnavailable; the time taken into the session-store latency
+        metric under ``operation`` (None: not measured)."""
+        began = time.perf_counter()
         try:
             yield
         except _FAILURES as exc:
             raise self._unavailable(exc) from exc
+        finally:
+            if operation is not None:
+                meters.session_store_seconds[operation].observe(time.perf_counter() - began)
 
     async def get(self, key: str) -> bytes | None:
         with self._answered():
@@ -219,20 +226,25 @@ class RedisSessionStore:
         deadline = loop.time() + timeout_seconds
         delay = 0.001
         pool = self._redis.connection_pool
-        with self._answered():
+        with self._answered(None):
             conn = await pool.get_connection()  # type: ignore[no-untyped-call]
         try:
+            waited_since = 0.0  # when this request found the lock held by another
             while True:
-                with self._answered():
+                with self._answered("lock_read"):
                     taken = await _run_script(
                         conn, _TAKE_AND_READ, [name, value_key], [owner, lease_ms]
                     )
                 if taken[0] == 1:
                     break
+                waited_since = waited_since or loop.time()
                 if loop.time() >= deadline:
+                    meters.lock_timeouts.inc()
                     raise LockTimeout(key)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.02)
+            if waited_since:
+                meters.lock_wait_seconds.observe(loop.time() - waited_since)
             self._held[name] = owner
             self._keep_renewing()
             held = Held(taken[1] if len(taken) > 1 else None)
@@ -243,7 +255,7 @@ class RedisSessionStore:
             finally:
                 self._held.pop(name, None)
                 value, ttl = held.kept if written and held.kept is not None else (b"", 0.0)
-                with self._answered():
+                with self._answered("write_release"):
                     ours = await _run_script(
                         conn,
                         _WRITE_AND_RELEASE,
