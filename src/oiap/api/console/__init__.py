@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from oiap.api.console import access_codes, assets, nlu_trial, session, users, workbench
+from oiap.api.console import (
+    access_codes,
+    analytics,
+    assets,
+    nlu_trial,
+    replay,
+    session,
+    users,
+    workbench,
+)
 
 
 async def shutdown(app: FastAPI) -> None:
@@ -21,4 +30,6 @@ def install(app: FastAPI) -> None:
     app.include_router(workbench.router)
     app.include_router(access_codes.router)
     app.include_router(nlu_trial.router)
+    app.include_router(analytics.router)
+    app.include_router(replay.router)
     assets.install(app)

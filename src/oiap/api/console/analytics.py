@@ -1,0 +1,7 @@
+"""Console: analytics (placeholder, being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Console: replay (placeholder, being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
