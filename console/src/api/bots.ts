@@ -124,25 +124,9 @@ export interface FaqItem {
   updateTime?: number;
 }
 
-interface FaqPage<T> {
-  errorCode: string | number;
-  errorMsg?: string;
-  data?: T[];
-  totalSize?: number;
-}
+// The management API's read of what the Q&A interfaces (spec §9) write, in their shapes.
+export const listFaqGroups = (_tenantId: string, signal?: AbortSignal) =>
+  listAll<FaqGroup>("/faq-groups", signal);
 
-async function faqPages<T>(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<T[]> {
-  const items: T[] = [];
-  for (let pageNum = 1; ; pageNum += 1) {
-    const answer = await api.post<FaqPage<T>>(path, { ...body, pageNum, pageSize: 100 }, { signal });
-    const data = answer.data ?? [];
-    items.push(...data);
-    if (data.length === 0 || items.length >= (answer.totalSize ?? items.length)) return items;
-  }
-}
-
-export const listFaqGroups = (tenantId: string, signal?: AbortSignal) =>
-  faqPages<FaqGroup>("/oifde/rest/api/faqGroup/query", { tenantId }, signal);
-
-export const listFaqs = (tenantId: string, faqGroupId: number, signal?: AbortSignal) =>
-  faqPages<FaqItem>("/oifde/rest/api/faq/query", { tenantId, faqGroupId }, signal);
+export const listFaqs = (_tenantId: string, faqGroupId: number, signal?: AbortSignal) =>
+  listAll<FaqItem>(`/faq-groups/${seg(faqGroupId)}/faqs`, signal);

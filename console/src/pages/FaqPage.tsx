@@ -61,11 +61,6 @@ export function FaqPage() {
   return (
     <Page testId="faq-page">
       <PageHeader title="FAQ" description="Q&A groups and their questions. Active groups answer callers at once, with no publish." />
-      {state.error?.status === 401 ? (
-        <Notice kind="warning" testId="faq-needs-token">
-          This server answers the Q&A interfaces (spec §9) only to a tenant token, not to a console sign-in.
-        </Notice>
-      ) : null}
       <ApiView state={state}>
         {(groups) => {
           if (groups.length === 0) return <Notice>No Q&A groups yet.</Notice>;

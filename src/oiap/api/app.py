@@ -24,6 +24,7 @@ from oiap.api import console, metastudio
 from oiap.api import demo as demo_systems
 from oiap.api import metrics as observability
 from oiap.api.manage import domains as manage_domains
+from oiap.api.manage import faq as manage_faq
 from oiap.api.manage import flows as manage_flows
 from oiap.api.manage import interfaces as manage_interfaces
 from oiap.api.manage import templates as manage_templates
@@ -193,6 +194,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
     app.include_router(manage_variables.router)
     app.include_router(manage_templates.router)
     app.include_router(manage_interfaces.router)
+    app.include_router(manage_faq.router)
     app.include_router(oiap_faq.router)
     app.include_router(oiap_intents.router)
     console.install(app)

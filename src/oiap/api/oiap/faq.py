@@ -332,7 +332,7 @@ def _millis(moment: datetime) -> int:
     return int(aware.timestamp() * 1000)
 
 
-def _group_model(stored: StoredFaqGroup) -> FaqModel:
+def group_model(stored: StoredFaqGroup) -> FaqModel:
     g = stored.group
     return FaqModel(
         id=stored.group_id,
@@ -354,7 +354,7 @@ def _statements(stored: StoredFaq, texts: tuple[str, ...], kind: str) -> list[Si
     ]
 
 
-def _faq_model(stored: StoredFaq) -> FaqElementModel:
+def faq_model(stored: StoredFaq) -> FaqElementModel:
     f = stored.faq
     return FaqElementModel(
         id=stored.faq_id,
@@ -401,7 +401,7 @@ async def query_groups(
         name=body.name,
         page=(body.pageNum, body.pageSize),
     )
-    return FaqGroupPage(data=[_group_model(g) for g in groups], totalSize=total)
+    return FaqGroupPage(data=[group_model(g) for g in groups], totalSize=total)
 
 
 @router.post(
@@ -426,7 +426,7 @@ async def create_group(
         active=bool(m.on),
     )
     stored = await faq_management.create_group(platform.storage, tenant_id, group)
-    return FaqResult(faqGroupModel=_group_model(stored))
+    return FaqResult(faqGroupModel=group_model(stored))
 
 
 @router.post(
@@ -446,7 +446,7 @@ async def update_group(
     m = body.model
     change = GroupChange(name=m.name, description=m.description, language=m.language, active=m.on)
     stored = await faq_management.update_group(platform.storage, tenant_id, m.id, change)
-    return FaqResult(faqGroupModel=_group_model(stored))
+    return FaqResult(faqGroupModel=group_model(stored))
 
 
 @router.post(
@@ -482,7 +482,7 @@ async def change_group_status(
     stored = await faq_management.change_group_status(
         platform.storage, body.tenantId, body.faqGroupId, active=bool(body.on)
     )
-    return FaqResult(faqGroupModel=_group_model(stored))
+    return FaqResult(faqGroupModel=group_model(stored))
 
 
 # --- questions and answers ---------------------------------------------------------------
@@ -507,7 +507,7 @@ async def query_faqs(
         question=body.name or None,
         page=(body.pageNum, body.pageSize),
     )
-    return FaqPage(data=[_faq_model(f) for f in faqs], totalSize=total)
+    return FaqPage(data=[faq_model(f) for f in faqs], totalSize=total)
 
 
 @router.post(
@@ -526,7 +526,7 @@ async def create_faq(
     group, stored = await faq_management.create_faq(
         platform.storage, body.tenantId, body.model.faqGroupId, body.model.faq()
     )
-    return FaqResult(faqGroupModel=_group_model(group), faqModel=_faq_model(stored))
+    return FaqResult(faqGroupModel=group_model(group), faqModel=faq_model(stored))
 
 
 @router.post(
@@ -546,7 +546,7 @@ async def update_faq(
     group, stored = await faq_management.update_faq(
         platform.storage, body.tenantId, m.faqGroupId, m.id, m.faq()
     )
-    return FaqResult(faqGroupModel=_group_model(group), faqModel=_faq_model(stored))
+    return FaqResult(faqGroupModel=group_model(group), faqModel=faq_model(stored))
 
 
 @router.post(
