@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -185,7 +186,9 @@ def test_a_bot_folder_runs_in_process_with_stubbed_interfaces(tmp_path: Path) ->
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     assert "Our agents are available weekdays from 8 am to 8 pm" in out  # a Saturday
+    # --stubs wins over the answer the bot's own tests would lend (1234.56), and says so.
     assert "ending 4321 is 99.99 dollars" in out
+    assert f"interface accountBalance  stubbed from {stubs} (--stubs)" in result.stderr
     assert out.rstrip().endswith("bot: ~ release (reason 0: normal)")
 
 
@@ -265,3 +268,53 @@ def test_the_debug_object_comes_only_on_request_and_only_to_the_owner(demo: Demo
     }
     refused = _process(demo, foreign, debug=True)
     assert refused["ret"] != 0 and "debug" not in refused
+
+
+# -- oiap chat --local: interfaces answer as the bot's own tests say ------------------------
+
+
+def test_local_mode_borrows_each_interfaces_answer_from_the_bots_own_tests() -> None:
+    result = chat(
+        "4001",
+        "--local",
+        str(EXAMPLE),
+        "--at",
+        "2025-03-04T10:00:00-05:00",
+        stdin="#1\n#12345678#\n",
+        env=harness.oiap_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The first answer that succeeds, not the failures that the tests try first (agent-hours
+    # and interface-failures stub accountBalance with 500 and worse); said where it came from.
+    source = EXAMPLE / "tests" / "balance.yaml"
+    assert (
+        f"interface accountBalance  stubbed as in {source}:3 ('balance read out, then goodbye')"
+        in result.stderr
+    )
+    assert "ending 5678 is 1234.56 dollars" in result.stdout
+    assert "HTTP 503" not in result.stdout + result.stderr
+
+
+def test_an_interface_no_test_answers_is_named_once_when_called(tmp_path: Path) -> None:
+    bot = tmp_path / "bank-hotline"
+    shutil.copytree(EXAMPLE, bot)
+    shutil.rmtree(bot / "tests")
+    result = chat(
+        "4001",
+        "--local",
+        str(bot),
+        "--at",
+        "2025-03-02T19:00:00-05:00",  # a Sunday evening: no agent, so the call goes on
+        # Two lookups in one call: the note comes with the first only.
+        stdin="#1\n#12345678#\nwhat is my balance\n#12345678#\n",
+        env=harness.oiap_env(),
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "interface accountBalance  NOT stubbed: no test answers it" in result.stderr
+    note = f"! interface 'accountBalance' has no stub: no test in {bot / 'tests'} answers it"
+    assert out.count(note) == 1
+    assert "--stubs FILE" in out.split(note, 1)[1].splitlines()[0]
+    # The flow takes its error path, as with a backend that is down.
+    assert out.count("I couldn't reach your account") == 2
+    assert "HTTP 503" not in out + result.stderr

@@ -4,7 +4,9 @@ Everything is the real thing except where the bot reaches outside: a temporary S
 database (schema upgraded, one tenant, the bot pushed and published, so models are trained
 as at publish), the in-process session store, the dialog service with a settable clock, and
 the wire format of ``crs/process``. Business interfaces are pointed at a loopback HTTP stub
-that answers as the running test says (503 for an interface it does not mention).
+that answers as the running test says (503 for an interface it does not mention). A chat may
+ask instead to be told when an interface without an answer is called: the call then fails
+without reaching the stub, as an interface that is down would.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import json
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -89,13 +91,19 @@ class _StubHandler(BaseHTTPRequestHandler):
 class _StubbedCaller:
     """The platform's own HTTP caller; a test may shorten an interface's timeout."""
 
-    def __init__(self, stubs: _StubServer) -> None:
+    def __init__(
+        self, stubs: _StubServer, on_unstubbed: Callable[[str], None] | None = None
+    ) -> None:
         self.stubs = stubs
+        self.on_unstubbed = on_unstubbed
         # The author's own machine calling the sandbox's loopback stubs: no egress policy.
         self.http = HttpInterfaceCaller(egress=EgressPolicy.open(), max_connections=10)
 
     async def call(self, call: InterfaceCall) -> InterfaceAnswer:
         answer = self.stubs.answers.get(call.name)
+        if answer is None and self.on_unstubbed is not None:
+            self.on_unstubbed(call.name)
+            return InterfaceAnswer(None, "no stub answer")
         if answer is not None and answer.timeout is not None:
             call = replace(call, timeout=answer.timeout)
         return await self.http.call(call)
@@ -130,10 +138,14 @@ def stubbed(bot: Bot, base_url: str) -> Bot:
 
 
 class Sandbox:
-    """``async with Sandbox(bot) as sandbox``: the bot ready to take calls (a ``Stage``)."""
+    """``async with Sandbox(bot) as sandbox``: the bot ready to take calls (a ``Stage``).
 
-    def __init__(self, bot: Bot) -> None:
+    ``on_unstubbed(name)`` hears of each call to an interface that has no answer.
+    """
+
+    def __init__(self, bot: Bot, on_unstubbed: Callable[[str], None] | None = None) -> None:
         self.bot = bot
+        self._on_unstubbed = on_unstubbed
         self._at: datetime | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._stubs: _StubServer | None = None
@@ -197,7 +209,7 @@ class Sandbox:
         self._service = DialogService(
             self._storage,
             MemorySessionStore(),
-            _StubbedCaller(self._stubs),
+            _StubbedCaller(self._stubs, self._on_unstubbed),
             dialog_ttl=DIALOG_TTL,
             clock=self.now,
         )

@@ -251,7 +251,8 @@ async def _remote(
 
 async def _local(
     folder: Path,
-    answers: dict[str, StubAnswer],
+    given: dict[str, StubAnswer],
+    stubs_file: Path | None,
     at: datetime | None,
     access_code: str,
     calling: str,
@@ -261,21 +262,57 @@ async def _local(
     from oiap.cli.bots import read_bot_or_exit
 
     bot = read_bot_or_exit(folder)
-    unknown = sorted(set(answers) - {i.name for i in bot.interfaces})
+    interfaces = sorted(i.name for i in bot.interfaces)
+    unknown = sorted(set(given) - set(interfaces))
     if unknown:
         raise ChatError(f"the bot has no interface {', '.join(map(repr, unknown))} to stub")
-    stubbed = ", ".join(sorted(answers)) or "none"
-    typer.echo(
-        f"Installing {folder} in a local sandbox; stubbed interfaces: {stubbed} "
-        "(the others answer 503) ...",
-        err=True,
-    )
-    async with Sandbox(bot) as sandbox:
+    answers = _announce_stubs(folder, interfaces, given, stubs_file)
+    told: set[str] = set()
+
+    def unstubbed(name: str) -> None:
+        if name not in told:  # once per interface: the bot's own answer says the rest
+            told.add(name)
+            _say(
+                f"  ! interface {name!r} has no stub: no test in {folder / 'tests'} answers it"
+                " and --stubs gave none, so the bot sees it fail. Give it an answer with"
+                " --stubs FILE."
+            )
+
+    async with Sandbox(bot, on_unstubbed=unstubbed) as sandbox:
         if access_code not in sandbox.access_codes:
             codes = ", ".join(sandbox.access_codes) or "none"
             raise ChatError(f"the bot has no access code {access_code!r} (it has {codes})")
         sandbox.prepare(at, answers)
         await converse(sandbox.endpoint, access_code, calling, debug=debug)
+
+
+def _announce_stubs(
+    folder: Path, interfaces: list[str], given: dict[str, StubAnswer], stubs_file: Path | None
+) -> dict[str, StubAnswer]:
+    """The answers each interface gets, said on stderr: --stubs first, then the bot's tests."""
+    from oiap.services.conversation_tests import default_stubs, read_tests
+
+    tests, problems = read_tests(folder)
+    defaults = default_stubs(tests)
+    typer.echo(f"Installing {folder} in a local sandbox ...", err=True)
+    if problems:
+        typer.echo(
+            f"  ({len(problems)} problem(s) in {folder / 'tests'}; `bot test` lists them)",
+            err=True,
+        )
+    answers: dict[str, StubAnswer] = {}
+    width = max(map(len, interfaces), default=0)
+    for name in interfaces:
+        if name in given:
+            answers[name] = given[name]
+            source = f"stubbed from {stubs_file} (--stubs)"
+        elif name in defaults:
+            answers[name] = defaults[name].answer
+            source = f"stubbed as in {defaults[name].source}"
+        else:
+            source = "NOT stubbed: no test answers it; calls to it fail (--stubs FILE to add one)"
+        typer.echo(f"  interface {name:<{width}}  {source}", err=True)
+    return answers
 
 
 def server_url(host: str, port: int) -> str:
@@ -319,7 +356,10 @@ def chat(
     ] = None,
     stubs: Annotated[
         Path | None,
-        typer.Option(help="With --local: YAML mapping of interface answers, as in a test."),
+        typer.Option(
+            help="With --local: YAML mapping of interface answers, as in a test; these win "
+            "over the answers borrowed from the bot's own tests/*.yaml."
+        ),
     ] = None,
     at: Annotated[
         str | None, typer.Option(help="With --local: the time flows see (ISO 8601 with offset).")
@@ -330,7 +370,8 @@ def chat(
 
     try:
         if local is not None:
-            asyncio.run(_local(local, _stub_answers(stubs), _time(at), access_code, calling, debug))
+            answers = _stub_answers(stubs)
+            asyncio.run(_local(local, answers, stubs, _time(at), access_code, calling, debug))
         else:
             if not secret:
                 raise ChatError("give the tenant's appSecret with --secret or OIAP_APP_SECRET")

@@ -26,18 +26,20 @@ def run_use_case(work: Callable[[Storage, SessionStore], Awaitable[T]]) -> T:
     import asyncio
 
     from oiap.adapters.sessions import open_session_store
-    from oiap.adapters.sql.database import Database, upgrade
+    from oiap.adapters.sql.database import Database
     from oiap.adapters.sql.repositories import SqlStorage
     from oiap.errors import OiapError
     from oiap.settings import Settings
 
     settings = Settings()
-    upgrade(settings.database_url)
 
     async def main() -> T:
-        storage = SqlStorage(Database(settings.database_url))
+        database = Database(settings.database_url)
+        storage = SqlStorage(database)
         sessions = open_session_store(settings.session_store)
         try:
+            # Alembic loads only for a database that is not at head already.
+            await database.ensure_schema()
             return await work(storage, sessions)
         finally:
             await sessions.close()

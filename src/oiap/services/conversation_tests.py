@@ -784,3 +784,43 @@ def selected(tests: Iterable[ConversationTest], name: str | None) -> list[Conver
     return [
         t for t in tests if wanted in t.name.casefold() or wanted in Path(t.file).name.casefold()
     ]
+
+
+# -- stubs for a chat in process ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefaultStub:
+    """An interface's answer borrowed from one of the bot's own tests, and which one."""
+
+    answer: StubAnswer
+    test: ConversationTest
+
+    @property
+    def source(self) -> str:
+        return f"{self.test.file}:{self.test.line} ({self.test.name!r})"
+
+
+def _answers_normally(answer: StubAnswer) -> bool:
+    """A prompt JSON answer: what a caller trying the bot out expects the backend to give."""
+    return (
+        200 <= answer.status < 300
+        and answer.body is None
+        and not answer.delay
+        and answer.timeout is None
+    )
+
+
+def default_stubs(tests: Iterable[ConversationTest]) -> dict[str, DefaultStub]:
+    """For each interface the tests stub: the first answer that succeeds, in file and test
+    order; failing answers (an error status, a late or non-JSON answer) only where the tests
+    have no other, since they test the bot's error paths rather than its everyday call."""
+    found: dict[str, DefaultStub] = {}
+    for test in tests:
+        for name, answer in test.interfaces.items():
+            current = found.get(name)
+            if current is None or (
+                _answers_normally(answer) and not _answers_normally(current.answer)
+            ):
+                found[name] = DefaultStub(answer, test)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import socket
 from collections.abc import AsyncIterator
@@ -105,8 +106,62 @@ class Database:
             return False
         return True
 
+    async def schema_at_head(self) -> bool:
+        """Whether the schema is provably at the migrations' one head. Any doubt (no
+        ``alembic_version`` table, another revision, several heads, a failed probe) is False."""
+        head = head_revision()
+        if head is None:
+            return False
+        try:
+            async with self.engine.connect() as conn:
+                found = await conn.execute(text("SELECT version_num FROM alembic_version"))
+                revisions = set(found.scalars())
+        except Exception:  # any doubt: alembic decides, and reports a real failure itself
+            return False
+        return revisions == {head}
+
+    async def ensure_schema(self) -> None:
+        """Bring the schema to head; alembic (and its imports) load only when it is not there
+        already, so that a one-shot command against an up-to-date database starts at once."""
+        if not await self.schema_at_head():
+            await asyncio.to_thread(upgrade, self.url)  # the migrations run their own loop
+
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+_REVISION_NAMES = ("revision", "down_revision")
+
+
+def head_revision() -> str | None:
+    """The one head of ``migrations/versions``, read from the files' ``revision`` and
+    ``down_revision`` lines without importing alembic; None where there is not exactly one."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if not isinstance(target, ast.Name) or target.id not in _REVISION_NAMES:
+                continue
+            try:
+                literal = ast.literal_eval(value)
+            except ValueError:  # not a plain literal: leave the answer to alembic
+                return None
+            if target.id == "revision":
+                if not isinstance(literal, str):
+                    return None
+                revisions.add(literal)
+            elif isinstance(literal, str):
+                parents.add(literal)
+            elif isinstance(literal, tuple | list):
+                parents.update(str(parent) for parent in literal)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def upgrade(url: str, revision: str = "head") -> None:
