@@ -31,15 +31,16 @@ from oiap.domain.flow_versions import VersionRouting, select_version
 from oiap.domain.flows import NodeKind, Scenario
 from oiap.engine.actions import Action, Prompt, Release, Transfer
 from oiap.engine.release import FlowRelease, InterfaceAnswer, InterfaceCall
-from oiap.engine.runtime import DialogError, Event, EventKind, Recognition, step
+from oiap.engine.runtime import DialogError, Event, EventKind, Recognition, TurnResult, step
 from oiap.engine.state import DialogState
 from oiap.errors import Err, OiapError
-from oiap.services import telemetry
+from oiap.services import nlu_timing, telemetry
 from oiap.services.bot_ports import StoredAccessCode
 from oiap.services.config_versions import ConfigVersions
 from oiap.services.dialog_ports import TurnRecord
 from oiap.services.ports import LockLost, LockTimeout, SessionStore, Storage
 from oiap.services.releases import ReleaseCache, current_faq, with_faq
+from oiap.services.turn_facts import exits, interface_fact, interface_nodes
 from oiap.services.turn_records import TurnRecorder
 
 log = logging.getLogger("oiap.dialogs")
@@ -285,9 +286,11 @@ class DialogService:
                         return {**replayed, "debug": debug_view(state, replayed=True)}
                     return replayed  # a retry: same answer, the flow does not move again
                 was_ended = state is not None and state.ended
+                entry_node = state.node if state is not None else None
+                transfers_before = state.trans_idx if state is not None else 0
                 if request.inaction == 8:
                     state = await self._new_dialog(tenant_id, request)
-                    was_ended = False
+                    was_ended, entry_node, transfers_before = False, None, 0
                     event = Event(EventKind.START, request=self._request_fields(request))
                 elif state is None:
                     raise OiapError(Err.NOT_FOUND, f"No live dialog for userid '{request.userid}'.")
@@ -311,7 +314,9 @@ class DialogService:
             raise OiapError(
                 Err.DIALOG_BUSY, "The turn lost its dialog lock and was not saved; retry."
             ) from exc
-        self._record(request, state, result.action, result, began, event)
+        self._record(
+            request, state, result, began, event, ports, entry_node, was_ended, transfers_before
+        )
         if request.inaction == 8:
             telemetry.dialog_started()
         if state.ended and not was_ended:
@@ -324,15 +329,29 @@ class DialogService:
         self,
         request: TurnRequest,
         state: DialogState,
-        action: Action,
-        result: Any,
+        result: TurnResult,
         began: float,
         event: Event,
+        ports: _Ports,
+        entry_node: str | None,
+        was_ended: bool,
+        transfers_before: int,
     ) -> None:
+        action = result.action
         recognition = result.recognition
         outaction = _outaction(action)
         seconds = time.perf_counter() - began
         telemetry.meters.turn_seconds[outaction].observe(seconds)
+        releases = ports.releases_seen()
+        hangup = event.kind is EventKind.HANGUP
+        ended = state.ended and not was_ended
+        outcome: str | None = None
+        if isinstance(action, Transfer) and transfers_before == 0:
+            outcome = "transferred"
+        elif ended and state.trans_idx == 0:
+            outcome = "abandoned" if hangup else "contained"
+        names = [name for name, *_ in ports.calls]
+        nodes = interface_nodes(releases, result.path, names) if names else []
         self.recorder.add(
             TurnRecord(
                 tenant_id=state.tenant_id,
@@ -352,6 +371,25 @@ class DialogService:
                 flow_version=state.versions.get(state.flow, 0),
                 node=result.path[-1] if result.path else None,
                 latency_ms=seconds * 1000.0,
+                entry_node=entry_node,
+                path=result.path,
+                exits=exits(
+                    releases,
+                    entry_node,
+                    result.path,
+                    result.faults,
+                    recognition.intent if recognition else None,
+                ),
+                faults=result.faults,
+                interfaces=tuple(
+                    interface_fact(name, node, answer, ms, timed_out)
+                    for (name, answer, ms, timed_out), node in zip(ports.calls, nodes, strict=True)
+                ),
+                transfer_type=action.trans_type if isinstance(action, Transfer) else None,
+                release_reason=action.reason if isinstance(action, Release) else None,
+                hangup=hangup,
+                call_outcome=outcome,
+                ended=ended,
             )
         )
 
@@ -493,7 +531,7 @@ class DialogService:
             return made[2]  # no Q&A node: nothing to read
         fresh = made is None or made[0] is not release
         if fresh and not any(n.kind == NodeKind.QA for n in release.flow.nodes):
-            timed = telemetry.timed_release(release)  # NLU latency, for the operator
+            timed = nlu_timing.timed_release(release)  # NLU latency, for the operator
             self._answering[key] = (release, None, timed)
             return timed
 
@@ -506,7 +544,7 @@ class DialogService:
         if made is None or made[0] is not release or made[1] is not faq:
             if len(self._answering) > 10_000:
                 self._answering.clear()
-            answering = telemetry.timed_release(with_faq(release, faq))
+            answering = nlu_timing.timed_release(with_faq(release, faq))
             made = self._answering[key] = (release, faq, answering)
         return made[2]
 
@@ -530,6 +568,15 @@ class _Ports:
         self.service = service
         self.state = state
         self.deadline = deadline  # time.monotonic() by which the turn's calls must be done
+        self.releases: dict[str, FlowRelease] = {}  # what the turn ran on, for its record
+        # (name, answer, ms, timed out) of each interface call, for the turn's record
+        self.calls: list[tuple[str, InterfaceAnswer, float, bool]] = []
+
+    def releases_seen(self) -> list[FlowRelease]:
+        """The releases the turn ran on, the dialog's current flow first."""
+        current = self.releases.get(self.state.flow)
+        rest = [r for code, r in self.releases.items() if code != self.state.flow]
+        return ([current] if current is not None else []) + rest
 
     async def flow(self, code: str, version: int | None) -> FlowRelease | None:
         s = self.service
@@ -538,7 +585,10 @@ class _Ports:
             version = await s.routed_version(tenant, code, self.state.calling)
             if version is None:
                 return None
-        return await s.release(tenant, code, version)
+        release = await s.release(tenant, code, version)
+        if release is not None:
+            self.releases[code] = release
+        return release
 
     async def exception_flow(self) -> FlowRelease | None:
         code = await self.service.exception_flow_code(self.state.tenant_id)
@@ -547,15 +597,24 @@ class _Ports:
         return await self.flow(code, self.state.versions.get(code))
 
     async def call_interface(self, call: InterfaceCall) -> InterfaceAnswer:
+        began = time.perf_counter()
+        answer, timed_out = await self._call_interface(call)
+        self.calls.append((call.name, answer, (time.perf_counter() - began) * 1000.0, timed_out))
+        return answer
+
+    async def _call_interface(self, call: InterfaceCall) -> tuple[InterfaceAnswer, bool]:
+        """The answer, and whether it failed for want of time (the caller's own timeout,
+        which it reports as "not done within", or the turn's budget)."""
         left = self.deadline - time.monotonic()
         if left <= 0:
-            return _budget_spent(call)
+            return _budget_spent(call), True
         clamped = dataclasses.replace(call, timeout=min(call.timeout, left))
         try:
             async with asyncio.timeout(clamped.timeout + INTERFACE_GRACE):
-                return await self.service.caller.call(clamped)
+                answer = await self.service.caller.call(clamped)
         except TimeoutError:
-            return _budget_spent(call)
+            return _budget_spent(call), True
+        return answer, not answer.ok and answer.problem.startswith("not done within")
 
     def now(self) -> datetime:
         return self.service.now()
