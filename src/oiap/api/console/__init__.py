@@ -9,6 +9,7 @@ from oiap.api.console import (
     access_codes,
     analytics,
     assets,
+    metastudio,
     nlu_trial,
     replay,
     session,
@@ -32,4 +33,5 @@ def install(app: FastAPI) -> None:
     app.include_router(nlu_trial.router)
     app.include_router(analytics.router)
     app.include_router(replay.router)
+    app.include_router(metastudio.router)
     assets.install(app)

@@ -1,0 +1,7 @@
+"""Console: MetaStudio projects, dialogs, applications and jobs (placeholder, being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
