@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from oiap.domain.projects import Project
 from oiap.domain.robots import CONFIG_MEMBER, AppType, Robot, known_type
+from oiap.domain.rooms import merged
 from oiap.errors import MetaStudioError, MsErr, invalid_parameter
 from oiap.services.ports import Repositories, Storage
 
@@ -88,7 +89,7 @@ async def update_robot(
         robot = await repos.robots.get(project.project_id, robot_id)
         if robot is None:
             raise MetaStudioError(MsErr.ROBOT_NOT_FOUND, f"'robot_id' {robot_id}.")
-        document = {**robot.document, **changes}
+        document = merged(robot.document, changes)
         updated = replace(
             robot,
             name=str(document["name"]),
