@@ -107,6 +107,11 @@ class Err(_Entry):
     LOGIN_LOCKED = ErrorSpec(200800003, 401, "The account is locked.")
     # Console users and their roles (docs/console.md).
     ROLE_FORBIDDEN = ErrorSpec(900003, 403, "Your role does not allow this.")
+    CSRF_REFUSED = ErrorSpec(
+        900004, 403, "The request lacks the session's CSRF token (X-CSRF-Token header)."
+    )
+    SIGNED_OUT = ErrorSpec(900001, 401, "Not signed in, or the session has ended; sign in again.")
+    SIGN_IN_FAILED = ErrorSpec(200800002, 401, "The name or the password is wrong.")
 
     @property
     def code(self) -> int:

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # another worker takes it over (the first one is presumed dead)
     record_stream_max: Annotated[int, Field(ge=1000)] = 1_000_000
     record_reclaim_idle: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    # seconds a console sign-in lasts without a request (docs/console.md)
+    console_idle_timeout: Annotated[int, Field(ge=1, le=86400)] = 1800
     # secret checks (scrypt) run at once per worker, off the event loop
     secret_check_concurrency: Annotated[int, Field(ge=1, le=64)] = 2
     # text to voice (spec §8, docs/api.md): WAV sample rate; bytes of rendered prompts kept

@@ -13,6 +13,8 @@ from oiap.cli.terminal import console, errors, oiap_command, run_use_case
 
 if TYPE_CHECKING:
     from oiap.services.accounts import Credentials
+    from oiap.services.demo import DemoSignIn
+    from oiap.services.ports import SessionStore, Storage
 
 
 def serve(
@@ -25,7 +27,7 @@ def serve(
     import uvicorn
 
     from oiap.adapters.sql.database import upgrade
-    from oiap.services.demo import load_demo
+    from oiap.services.demo import demo_password_file, ensure_demo_user, load_demo
     from oiap.settings import Settings
 
     settings = Settings()
@@ -42,8 +44,20 @@ def serve(
         # ... and let the demo bot's interfaces call exactly this origin past the egress policy
         os.environ["OIAP_HOST"], os.environ["OIAP_PORT"] = host, str(port)
         base_url = f"http://{host}:{port}"
-        creds = run_use_case(lambda storage, sessions: load_demo(storage, sessions, base_url))
-        _print_demo(f"http://{host}:{port}", creds)
+        password_file = demo_password_file(settings.database_url)
+
+        async def prepare(
+            storage: Storage, sessions: SessionStore
+        ) -> tuple[Credentials, DemoSignIn]:
+            creds = await load_demo(storage, sessions, base_url)
+            return creds, await ensure_demo_user(storage, password_file)
+
+        creds, sign_in = run_use_case(prepare)
+        _print_demo(f"http://{host}:{port}", creds, sign_in)
+    if workers > 1:  # one /metrics for all workers (adapters/metrics_folder.py)
+        from oiap.adapters.metrics_folder import share_metrics
+
+        share_metrics(port)
     uvicorn.run(
         "oiap.api.main:create_default_app",
         factory=True,
@@ -67,12 +81,22 @@ def _chat_line(url: str, creds: Credentials) -> str:
     return f"{oiap_command()} {shlex.join(words)}"
 
 
-def _print_demo(url: str, creds: Credentials) -> None:
+def _sign_in_line(url: str, sign_in: DemoSignIn) -> str:
+    password = sign_in.password or (
+        f"(yours, not the demo's; to reset: {oiap_command()} user set-password {sign_in.name})"
+    )
+    return f"{url}/console/   name: {sign_in.name}   password: {password}"
+
+
+def _print_demo(url: str, creds: Credentials, sign_in: DemoSignIn) -> None:
     console.rule("OpenOIAP demo")
     console.print(f"URL:        {url}   (API docs: {url}/docs)")
     console.print(f"tenantId:   {creds.tenant_id}")
     console.print(f"appKey:     {creds.app_key}")
     console.print(f"appSecret:  {creds.app_secret}   (new at every start of the demo)")
+    console.print(
+        f"Console:    {_sign_in_line(url, sign_in)}", soft_wrap=True, markup=False, highlight=False
+    )
     console.print("Try it:")
     token_call = (
         f"curl -s -X POST {url}/oifde/rest/api/gettoken -H 'Content-Type: application/json' "

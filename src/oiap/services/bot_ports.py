@@ -49,6 +49,8 @@ class FlowVersion:
     gray: GrayRule | None
     published_at: datetime
     resources: str | None = None  # JSON frozen at publish: what the version runs with
+    published_by: str | None = None  # a console user's name, the account, or "cli"
+    note: str | None = None  # what the publisher wrote about it
 
     @property
     def routing(self) -> VersionRouting:
@@ -116,7 +118,14 @@ class BotRepository(Protocol):
     async def list_versions(self, tenant_id: str, code: str) -> list[FlowVersion]: ...
 
     async def add_version(
-        self, tenant_id: str, code: str, definition: str, resources: str | None = None
+        self,
+        tenant_id: str,
+        code: str,
+        definition: str,
+        resources: str | None = None,
+        *,
+        published_by: str | None = None,
+        note: str | None = None,
     ) -> FlowVersion: ...
 
     async def get_version(self, tenant_id: str, code: str, number: int) -> FlowVersion | None: ...

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import oiap
 from oiap.adapters.bot_folder.reader import read_bot_folder
+from oiap.adapters.server_key import key_file
 from oiap.domain.bot_definition import Bot
 from oiap.domain.bots import Language
+from oiap.domain.users import Role
 from oiap.errors import OiapError
 from oiap.services.accounts import (
     Credentials,
@@ -17,8 +21,10 @@ from oiap.services.accounts import (
     ensure_domain,
     rotate_tenant_secret,
 )
+from oiap.services.auth import WORKER_SECRET_CHECKS
 from oiap.services.bot_sync import push_bot
 from oiap.services.ports import SessionStore, Storage
+from oiap.services.users import create_user
 
 DEMO_TENANT_ID = "demo"
 DEMO_TENANT_NAME = "Demo Bank hotline"
@@ -136,3 +142,63 @@ async def load_demo(
         )
     await ensure_domain(storage, DEMO_TENANT_ID, "banking", Language.EN_US)
     return credentials
+
+
+# -- the demo's console user ------------------------------------------------------------
+
+DEMO_USER = "demo-admin"
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    name: str
+    password: str | None  # None: not the one the demo made (changed since, or file lost)
+
+
+def demo_password_file(database_url: str) -> Path:
+    """Beside the database, like the server key: the demo user's password as the demo made
+    it, so that every start can print it (the database keeps only its hash)."""
+    key = key_file(database_url)
+    return key.with_name(key.name.removesuffix(".key") + ".console-demo.key")
+
+
+def _read_password(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_password(path: Path, password: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Readable by its owner only, from the moment it exists.
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(password + "\n")
+
+
+async def ensure_demo_user(storage: Storage, password_file: Path) -> DemoSignIn:
+    """The demo tenant's admin for the console, made when missing (never changed after).
+
+    A password its user changed is never replaced: it is then not printed, and the note
+    says how to set a new one.
+    """
+    kept = _read_password(password_file)
+    async with storage.reader() as repos:
+        user = await repos.users.get(DEMO_USER)
+        stored = await repos.users.password_hash(DEMO_USER) if user is not None else None
+    if user is None:
+        password = kept or secrets.token_urlsafe(12)
+        await create_user(
+            storage, DEMO_USER, tenant_id=DEMO_TENANT_ID, role=Role.ADMIN, password=password
+        )
+        _write_password(password_file, password)
+        _note(f"console user {DEMO_USER} created (admin of tenant {DEMO_TENANT_ID})")
+        return DemoSignIn(DEMO_USER, password)
+    if kept is not None and stored is not None and await WORKER_SECRET_CHECKS.verify(kept, stored):
+        return DemoSignIn(DEMO_USER, kept)
+    _note(
+        f"console user {DEMO_USER} has a password the demo did not make; it is kept. "
+        f"To choose a new one: oiap user set-password {DEMO_USER}"
+    )
+    return DemoSignIn(DEMO_USER, None)

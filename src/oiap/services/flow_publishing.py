@@ -15,6 +15,10 @@ from oiap.services.bot_ports import FlowVersion
 from oiap.services.ports import Repositories, Storage
 from oiap.services.releases import freeze_resources, untrainable_domains
 
+CLI_ACTOR = "cli"
+"""The author recorded for versions published from the command line (``oiap bot push``)."""
+NOTE_MAX = 1024
+
 
 class InvalidConfiguration(OiapError):
     """Refused configuration; the body lists every problem, not just the first."""
@@ -45,14 +49,25 @@ def problem_lines(problems: list[Problem]) -> list[str]:
     return [str(p) for p in problems]
 
 
-async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVersion:
+async def publish_in(
+    repos: Repositories,
+    tenant_id: str,
+    code: str,
+    *,
+    published_by: str = CLI_ACTOR,
+    note: str | None = None,
+) -> FlowVersion:
     """Publish the draft of ``code`` inside an open transaction.
 
     The draft is validated against everything the tenant has now; the stored version is
     the canonical JSON of the validated flow, so a turn loads it without re-checking, with
     the resources it runs with frozen beside it (``releases.freeze_resources``). A draft and
-    resources equal to the latest version's publish nothing new.
+    resources equal to the latest version's publish nothing new (and ``note`` is dropped).
+    The version records who published it and their note; a caller that names nobody is
+    the command line.
     """
+    if note is not None and len(note) > NOTE_MAX:
+        raise OiapError(Err.PARAMETER, f"'note' is at most {NOTE_MAX} characters.")
     stored = await repos.bots.get_flow(tenant_id, code)
     if stored is None:
         raise OiapError(Err.NOT_FOUND, f"No flow '{code}'.")
@@ -67,16 +82,39 @@ async def publish_in(repos: Repositories, tenant_id: str, code: str) -> FlowVers
     versions = await repos.bots.list_versions(tenant_id, code)
     if versions and (versions[-1].definition, versions[-1].resources) == (definition, resources):
         return versions[-1]
-    version = await repos.bots.add_version(tenant_id, code, definition, resources)
+    version = await repos.bots.add_version(
+        tenant_id, code, definition, resources, published_by=published_by, note=note or None
+    )
     if not any(v.is_default for v in versions):
         routing = [v.routing for v in versions] + [VersionRouting(version.number, True)]
         await repos.bots.set_routing(tenant_id, code, routing)
     return version
 
 
-async def publish_flow(storage: Storage, tenant_id: str, code: str) -> FlowVersion:
+async def publish_flow(
+    storage: Storage,
+    tenant_id: str,
+    code: str,
+    *,
+    published_by: str = CLI_ACTOR,
+    note: str | None = None,
+) -> FlowVersion:
     async with storage.transaction() as repos:
-        return await publish_in(repos, tenant_id, code)
+        return await publish_in(repos, tenant_id, code, published_by=published_by, note=note)
+
+
+async def publish_draft(
+    storage: Storage, tenant_id: str, code: str, *, published_by: str, note: str | None
+) -> tuple[FlowVersion, bool]:
+    """Publish the draft (the management API's publish); ``True`` when that made a new
+    version. The version is answered as routing left it: the first becomes the default."""
+    async with storage.transaction() as repos:
+        before = await repos.bots.list_versions(tenant_id, code)
+        published = await publish_in(repos, tenant_id, code, published_by=published_by, note=note)
+        version = await repos.bots.get_version(tenant_id, code, published.number)
+    assert version is not None
+    created = not before or before[-1].number != version.number
+    return version, created
 
 
 async def set_routing(

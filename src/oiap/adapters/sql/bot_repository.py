@@ -98,7 +98,14 @@ def _version(row: FlowVersionRow) -> FlowVersion:
     if row.gray_numbers is not None or row.gray_prefixes is not None:
         gray = GrayRule(tuple(row.gray_numbers or ()), tuple(row.gray_prefixes or ()))
     return FlowVersion(
-        row.number, row.definition, row.is_default, gray, row.published_at, row.resources
+        row.number,
+        row.definition,
+        row.is_default,
+        gray,
+        row.published_at,
+        row.resources,
+        published_by=row.published_by,
+        note=row.note,
     )
 
 
@@ -363,7 +370,14 @@ class SqlBots:
         return _version(row) if row is not None else None
 
     async def add_version(
-        self, tenant_id: str, code: str, definition: str, resources: str | None = None
+        self,
+        tenant_id: str,
+        code: str,
+        definition: str,
+        resources: str | None = None,
+        *,
+        published_by: str | None = None,
+        note: str | None = None,
     ) -> FlowVersion:
         flow = await self._flow_row(tenant_id, code)
         latest = await self._session.scalar(
@@ -376,6 +390,8 @@ class SqlBots:
             resources=resources,
             is_default=False,
             published_at=utcnow(),
+            published_by=published_by,
+            note=note,
         )
         self._session.add(row)
         await self._session.flush()

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, model_validator
 
+from oiap.api.access import Editor, Viewer
 from oiap.api.manage.resource import (
     WRITE_RESPONSES,
     Body,
@@ -17,7 +18,6 @@ from oiap.api.manage.resource import (
     PageAsked,
     PageOut,
     Store,
-    TenantId,
     Text,
     body_of,
     created_or_replaced,
@@ -149,8 +149,8 @@ class DomainPage(PageOut[DomainOut]):
 
 
 @router.get("", response_model=DomainPage, response_model_exclude_none=True, summary="List domains")
-async def list_domains(tenant: TenantId, storage: Store, asked: PageAsked) -> DomainPage:
-    page = await manage.list_domains(storage, tenant, *asked)
+async def list_domains(access: Viewer, storage: Store, asked: PageAsked) -> DomainPage:
+    page = await manage.list_domains(storage, access.tenant_id, *asked)
     return DomainPage.of(page, _out)
 
 
@@ -160,8 +160,8 @@ async def list_domains(tenant: TenantId, storage: Store, asked: PageAsked) -> Do
     response_model_exclude_none=True,
     summary="Show a domain with its intents",
 )
-async def get_domain(tenant: TenantId, storage: Store, name: NameInPath) -> DomainOut:
-    return _out(await manage.get_domain(storage, tenant, name))
+async def get_domain(access: Viewer, storage: Store, name: NameInPath) -> DomainOut:
+    return _out(await manage.get_domain(storage, access.tenant_id, name))
 
 
 @router.put(
@@ -173,14 +173,14 @@ async def get_domain(tenant: TenantId, storage: Store, name: NameInPath) -> Doma
     summary="Create or replace a domain and its intents",
 )
 async def put_domain(
-    tenant: TenantId,
+    access: Editor,
     storage: Store,
     name: NameInPath,
     response: Response,
     data: Annotated[DomainData, body_of(DomainData)],
 ) -> DomainOut:
     spec = _spec(named_as_path(name, data.name, "name"), data)
-    stored, created = await manage.put_domain(storage, tenant, spec)
+    stored, created = await manage.put_domain(storage, access.tenant_id, spec)
     created_or_replaced(response, created)
     return _out(stored)
 
@@ -190,6 +190,6 @@ async def put_domain(
     status_code=204,
     summary="Delete a domain (refused while a flow recognises its intents: 20000003)",
 )
-async def delete_domain(tenant: TenantId, storage: Store, name: NameInPath) -> Response:
-    await manage.delete_domain(storage, tenant, name)
+async def delete_domain(access: Editor, storage: Store, name: NameInPath) -> Response:
+    await manage.delete_domain(storage, access.tenant_id, name)
     return Response(status_code=204)

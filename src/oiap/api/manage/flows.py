@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
+from oiap.api.access import Editor, Viewer
 from oiap.api.manage.resource import (
     NAME_MAX,
     WRITE_RESPONSES,
@@ -18,7 +19,6 @@ from oiap.api.manage.resource import (
     PageAsked,
     PageOut,
     Store,
-    TenantId,
     Text,
     body_of,
     created_or_replaced,
@@ -185,8 +185,8 @@ def _out(detail: manage.FlowDetail) -> FlowOut:
     response_model_exclude_none=True,
     summary="List flows (their drafts)",
 )
-async def list_flows(tenant: TenantId, storage: Store, asked: PageAsked) -> FlowPage:
-    page = await manage.list_flows(storage, tenant, *asked)
+async def list_flows(access: Viewer, storage: Store, asked: PageAsked) -> FlowPage:
+    page = await manage.list_flows(storage, access.tenant_id, *asked)
     return FlowPage.of(page, _out)
 
 
@@ -196,8 +196,8 @@ async def list_flows(tenant: TenantId, storage: Store, asked: PageAsked) -> Flow
     response_model_exclude_none=True,
     summary="Show a flow's draft and its state",
 )
-async def get_flow(tenant: TenantId, storage: Store, code: CodeInPath) -> FlowOut:
-    return _out(await manage.get_flow(storage, tenant, code))
+async def get_flow(access: Viewer, storage: Store, code: CodeInPath) -> FlowOut:
+    return _out(await manage.get_flow(storage, access.tenant_id, code))
 
 
 @router.put(
@@ -209,14 +209,14 @@ async def get_flow(tenant: TenantId, storage: Store, code: CodeInPath) -> FlowOu
     summary="Create a flow or replace its draft (flow names are unique: 20000002)",
 )
 async def put_flow(
-    tenant: TenantId,
+    access: Editor,
     storage: Store,
     code: CodeInPath,
     response: Response,
     data: Annotated[FlowData, body_of(FlowData)],
 ) -> FlowOut:
     flow = flow_of(named_as_path(code, data.code, "code"), data)
-    detail, created = await manage.put_flow(storage, tenant, flow)
+    detail, created = await manage.put_flow(storage, access.tenant_id, flow)
     created_or_replaced(response, created)
     return _out(detail)
 
@@ -226,6 +226,6 @@ async def put_flow(
     status_code=204,
     summary="Delete a flow and its versions (refused while another flow calls it: 20000003)",
 )
-async def delete_flow(tenant: TenantId, storage: Store, code: CodeInPath) -> Response:
-    await manage.delete_flow(storage, tenant, code)
+async def delete_flow(access: Editor, storage: Store, code: CodeInPath) -> Response:
+    await manage.delete_flow(storage, access.tenant_id, code)
     return Response(status_code=204)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, StrictInt, StrictStr, field_validator
 
+from oiap.api.access import Editor, Viewer
 from oiap.api.manage.resource import (
     WRITE_RESPONSES,
     Body,
@@ -15,7 +16,6 @@ from oiap.api.manage.resource import (
     PageAsked,
     PageOut,
     Store,
-    TenantId,
     Text,
     body_of,
     created_or_replaced,
@@ -131,14 +131,14 @@ def _out(i: BusinessInterface) -> InterfaceOut:
 
 
 @router.get("", response_model=InterfacePage, summary="List business interfaces")
-async def list_interfaces(tenant: TenantId, storage: Store, asked: PageAsked) -> InterfacePage:
-    page = await manage.list_interfaces(storage, tenant, *asked)
+async def list_interfaces(access: Viewer, storage: Store, asked: PageAsked) -> InterfacePage:
+    page = await manage.list_interfaces(storage, access.tenant_id, *asked)
     return InterfacePage.of(page, _out)
 
 
 @router.get("/{name}", response_model=InterfaceOut, summary="Show a business interface")
-async def get_interface(tenant: TenantId, storage: Store, name: NameInPath) -> InterfaceOut:
-    return _out(await manage.get_interface(storage, tenant, name))
+async def get_interface(access: Viewer, storage: Store, name: NameInPath) -> InterfaceOut:
+    return _out(await manage.get_interface(storage, access.tenant_id, name))
 
 
 @router.put(
@@ -149,14 +149,14 @@ async def get_interface(tenant: TenantId, storage: Store, name: NameInPath) -> I
     summary="Create or replace a business interface (10000006/7/8: a repeated parameter name)",
 )
 async def put_interface(
-    tenant: TenantId,
+    access: Editor,
     storage: Store,
     name: NameInPath,
     response: Response,
     data: Annotated[InterfaceData, body_of(InterfaceData)],
 ) -> InterfaceOut:
     interface = _interface(named_as_path(name, data.name, "name"), data)
-    stored, created = await manage.put_interface(storage, tenant, interface)
+    stored, created = await manage.put_interface(storage, access.tenant_id, interface)
     created_or_replaced(response, created)
     return _out(stored)
 
@@ -166,6 +166,6 @@ async def put_interface(
     status_code=204,
     summary="Delete a business interface (refused while a flow invokes it: 20000003)",
 )
-async def delete_interface(tenant: TenantId, storage: Store, name: NameInPath) -> Response:
-    await manage.delete_interface(storage, tenant, name)
+async def delete_interface(access: Editor, storage: Store, name: NameInPath) -> Response:
+    await manage.delete_interface(storage, access.tenant_id, name)
     return Response(status_code=204)

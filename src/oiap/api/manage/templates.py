@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from oiap.api.access import Editor, Viewer
 from oiap.api.manage.resource import (
     WRITE_RESPONSES,
     Body,
@@ -15,7 +16,6 @@ from oiap.api.manage.resource import (
     PageAsked,
     PageOut,
     Store,
-    TenantId,
     Text,
     body_of,
     created_or_replaced,
@@ -49,14 +49,14 @@ def _out(template: Template) -> TemplateOut:
 
 
 @router.get("", response_model=TemplatePage, summary="List templates")
-async def list_templates(tenant: TenantId, storage: Store, asked: PageAsked) -> TemplatePage:
-    page = await manage.list_templates(storage, tenant, *asked)
+async def list_templates(access: Viewer, storage: Store, asked: PageAsked) -> TemplatePage:
+    page = await manage.list_templates(storage, access.tenant_id, *asked)
     return TemplatePage.of(page, _out)
 
 
 @router.get("/{name}", response_model=TemplateOut, summary="Show a template")
-async def get_template(tenant: TenantId, storage: Store, name: NameInPath) -> TemplateOut:
-    return _out(await manage.get_template(storage, tenant, name))
+async def get_template(access: Viewer, storage: Store, name: NameInPath) -> TemplateOut:
+    return _out(await manage.get_template(storage, access.tenant_id, name))
 
 
 @router.put(
@@ -67,14 +67,14 @@ async def get_template(tenant: TenantId, storage: Store, name: NameInPath) -> Te
     summary="Create or replace a template (every ${GLOBAL.x} it uses must exist)",
 )
 async def put_template(
-    tenant: TenantId,
+    access: Editor,
     storage: Store,
     name: NameInPath,
     response: Response,
     data: Annotated[TemplateData, body_of(TemplateData)],
 ) -> TemplateOut:
     template = Template(named_as_path(name, data.name, "name"), data.text, data.description)
-    stored, created = await manage.put_template(storage, tenant, template)
+    stored, created = await manage.put_template(storage, access.tenant_id, template)
     created_or_replaced(response, created)
     return _out(stored)
 
@@ -84,6 +84,6 @@ async def put_template(
     status_code=204,
     summary="Delete a template (refused while a flow replies with it: 20000003)",
 )
-async def delete_template(tenant: TenantId, storage: Store, name: NameInPath) -> Response:
-    await manage.delete_template(storage, tenant, name)
+async def delete_template(access: Editor, storage: Store, name: NameInPath) -> Response:
+    await manage.delete_template(storage, access.tenant_id, name)
     return Response(status_code=204)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from oiap.api.access import Editor, Viewer
 from oiap.api.manage.resource import (
     WRITE_RESPONSES,
     Body,
@@ -14,7 +15,6 @@ from oiap.api.manage.resource import (
     PageAsked,
     PageOut,
     Store,
-    TenantId,
     Text,
     VariableInPath,
     body_of,
@@ -56,14 +56,14 @@ def _out(variable: Variable) -> VariableOut:
 
 
 @router.get("", response_model=VariablePage, summary="List global variables")
-async def list_variables(tenant: TenantId, storage: Store, asked: PageAsked) -> VariablePage:
-    page = await manage.list_variables(storage, tenant, *asked)
+async def list_variables(access: Viewer, storage: Store, asked: PageAsked) -> VariablePage:
+    page = await manage.list_variables(storage, access.tenant_id, *asked)
     return VariablePage.of(page, _out)
 
 
 @router.get("/{name}", response_model=VariableOut, summary="Show a global variable")
-async def get_variable(tenant: TenantId, storage: Store, name: VariableInPath) -> VariableOut:
-    return _out(await manage.get_variable(storage, tenant, name))
+async def get_variable(access: Viewer, storage: Store, name: VariableInPath) -> VariableOut:
+    return _out(await manage.get_variable(storage, access.tenant_id, name))
 
 
 @router.put(
@@ -74,7 +74,7 @@ async def get_variable(tenant: TenantId, storage: Store, name: VariableInPath) -
     summary="Create or replace a global variable (its type is fixed while used: 20000005)",
 )
 async def put_variable(
-    tenant: TenantId,
+    access: Editor,
     storage: Store,
     name: VariableInPath,
     response: Response,
@@ -83,7 +83,7 @@ async def put_variable(
     variable = Variable(
         named_as_path(name, data.name, "name"), data.type, data.default, data.description
     )
-    stored, created = await manage.put_variable(storage, tenant, variable)
+    stored, created = await manage.put_variable(storage, access.tenant_id, variable)
     created_or_replaced(response, created)
     return _out(stored)
 
@@ -93,6 +93,6 @@ async def put_variable(
     status_code=204,
     summary="Delete a global variable (refused while a flow or template uses it: 20000004)",
 )
-async def delete_variable(tenant: TenantId, storage: Store, name: VariableInPath) -> Response:
-    await manage.delete_variable(storage, tenant, name)
+async def delete_variable(access: Editor, storage: Store, name: VariableInPath) -> Response:
+    await manage.delete_variable(storage, access.tenant_id, name)
     return Response(status_code=204)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, StrictInt, StrictStr, model_validator
 
+from oiap.api.access import Admin, Editor, Viewer
 from oiap.api.manage.flows import FlowDefinition, definition_out
 from oiap.api.manage.resource import (
     NUMBER_MAX,
@@ -18,16 +19,16 @@ from oiap.api.manage.resource import (
     PageAsked,
     PageOut,
     Store,
-    TenantId,
     VersionInPath,
     body_of,
     created_or_replaced,
     timestamp,
 )
-from oiap.api.wire import request_schema
+from oiap.api.wire import parse_model, read_json_object, request_schema
 from oiap.domain.flow_versions import GrayRule
 from oiap.domain.flows import flow_from_data
 from oiap.services import bot_management as manage
+from oiap.services import flow_publishing
 from oiap.services.bot_ports import FlowVersion
 
 router = APIRouter(prefix="/oiap/v1/flows/{code}", tags=["Management: flow versions"])
@@ -51,6 +52,10 @@ class VersionOut(BaseModel):
     default: bool
     gray: GrayOut | None
     published_at: str
+    published_by: str | None = Field(
+        default=None, description="Who published it: a console user, the account, or 'cli'"
+    )
+    note: str | None = Field(default=None, description="What the publisher wrote about it")
 
 
 class VersionDetail(VersionOut):
@@ -59,6 +64,24 @@ class VersionDetail(VersionOut):
 
 class VersionPage(PageOut[VersionOut]):
     pass
+
+
+class PublishData(Body):
+    """Optional: a publish without a body records no note."""
+
+    note: Annotated[StrictStr, Field(max_length=flow_publishing.NOTE_MAX)] | None = None
+
+
+async def publish_data(request: Request) -> PublishData:
+    if not (await request.body()).strip():
+        return PublishData()
+    return parse_model(PublishData, await read_json_object(request))
+
+
+def _optional_body(model: type[BaseModel]) -> dict[str, object]:
+    schema = request_schema(model)
+    schema["requestBody"]["required"] = False
+    return schema
 
 
 class GrayData(Body):
@@ -112,6 +135,8 @@ def _summary(version: FlowVersion) -> VersionOut:
         default=version.is_default,
         gray=_gray(version.gray),
         published_at=timestamp(version.published_at),
+        published_by=version.published_by,
+        note=version.note,
     )
 
 
@@ -135,6 +160,7 @@ def _routing(routing: manage.Routing) -> RoutingOut:
     "/publish",
     response_model=VersionDetail,
     response_model_exclude_none=True,
+    openapi_extra=_optional_body(PublishData),
     responses={
         201: {"description": "A new version"},
         200: {"description": "The draft equals the latest version; nothing new"},
@@ -143,9 +169,15 @@ def _routing(routing: manage.Routing) -> RoutingOut:
     summary="Publish the draft as a new immutable version",
 )
 async def publish(
-    tenant: TenantId, storage: Store, code: CodeInPath, response: Response
+    access: Admin,
+    storage: Store,
+    code: CodeInPath,
+    response: Response,
+    data: Annotated[PublishData, Depends(publish_data)],
 ) -> VersionDetail:
-    version, created = await manage.publish(storage, tenant, code)
+    version, created = await flow_publishing.publish_draft(
+        storage, access.tenant_id, code, published_by=access.actor, note=data.note
+    )
     created_or_replaced(response, created)
     return _detail(version)
 
@@ -157,9 +189,9 @@ async def publish(
     summary="List published versions",
 )
 async def list_versions(
-    tenant: TenantId, storage: Store, code: CodeInPath, asked: PageAsked
+    access: Viewer, storage: Store, code: CodeInPath, asked: PageAsked
 ) -> VersionPage:
-    page = await manage.list_versions(storage, tenant, code, *asked)
+    page = await manage.list_versions(storage, access.tenant_id, code, *asked)
     return VersionPage.of(page, _summary)
 
 
@@ -170,9 +202,9 @@ async def list_versions(
     summary="Show a published version",
 )
 async def get_version(
-    tenant: TenantId, storage: Store, code: CodeInPath, number: VersionInPath
+    access: Viewer, storage: Store, code: CodeInPath, number: VersionInPath
 ) -> VersionDetail:
-    return _detail(await manage.get_version(storage, tenant, code, number))
+    return _detail(await manage.get_version(storage, access.tenant_id, code, number))
 
 
 @router.put(
@@ -186,9 +218,9 @@ async def get_version(
     summary="Refused: a published version cannot be deleted (20000001)",
 )
 async def change_version(
-    tenant: TenantId, storage: Store, code: CodeInPath, number: VersionInPath
+    access: Editor, storage: Store, code: CodeInPath, number: VersionInPath
 ) -> None:
-    await manage.change_version(storage, tenant, code, number)
+    await manage.change_version(storage, access.tenant_id, code, number)
 
 
 @router.get(
@@ -198,7 +230,7 @@ async def change_version(
     summary="The default version and gray rules; optionally the version a number gets",
 )
 async def get_routing(
-    tenant: TenantId,
+    access: Viewer,
     storage: Store,
     code: CodeInPath,
     calling_number: Annotated[
@@ -206,7 +238,7 @@ async def get_routing(
         Query(min_length=1, max_length=NUMBER_LENGTH_MAX, pattern=PRINTABLE),
     ] = None,
 ) -> RoutingOut:
-    return _routing(await manage.get_routing(storage, tenant, code, calling_number))
+    return _routing(await manage.get_routing(storage, access.tenant_id, code, calling_number))
 
 
 @router.put(
@@ -217,12 +249,12 @@ async def get_routing(
     summary="Set the default version (an older one rolls back) and the gray rules",
 )
 async def put_routing(
-    tenant: TenantId,
+    access: Admin,
     storage: Store,
     code: CodeInPath,
     data: Annotated[RoutingData, body_of(RoutingData)],
 ) -> RoutingOut:
     gray = {g.version: GrayRule(tuple(g.numbers), tuple(g.prefixes)) for g in data.gray}
     return _routing(
-        await manage.put_routing(storage, tenant, code, default=data.default, gray=gray)
+        await manage.put_routing(storage, access.tenant_id, code, default=data.default, gray=gray)
     )
