@@ -7,7 +7,7 @@ in-process session store, so ``oiap serve`` needs nothing else to run.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # another worker takes it over (the first one is presumed dead)
     record_stream_max: Annotated[int, Field(ge=1000)] = 1_000_000
     record_reclaim_idle: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    # operators' metrics and logs (docs/operations.md): a bearer token for /metrics (empty:
+    # open), one JSON object a log line, and callers' words in the request log (debugging)
+    metrics_token: str = ""
+    log_format: Literal["text", "json"] = "text"
+    log_caller_input: bool = False
     # seconds a console sign-in lasts without a request (docs/console.md)
     console_idle_timeout: Annotated[int, Field(ge=1, le=86400)] = 1800
     # secret checks (scrypt) run at once per worker, off the event loop

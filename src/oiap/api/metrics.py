@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,28 +24,14 @@ from oiap.settings import Settings
 REFRESH_EVERY = 15.0  # seconds between two updates of the live-dialog estimate
 
 
-def _setting(settings: Settings, name: str) -> str:
-    # Until settings.py has these fields (requested from the lead), the OIAP_* variable is
-    # read here, the way pydantic-settings would read it.
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(f"OIAP_{name.upper()}", "")
-    return str(value)
-
-
-def _on(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
 def install(app: FastAPI, settings: Settings) -> None:
-    json_lines = _setting(settings, "log_format").strip().lower() == "json"
     metrics.install(
-        dialog_ttl=float(settings.dialog_ttl),
-        log_caller_input=_on(_setting(settings, "log_caller_input")),
+        dialog_ttl=float(settings.dialog_ttl), log_caller_input=settings.log_caller_input
     )
+    json_lines = settings.log_format == "json"
     if json_lines:
         use_json_lines()
-    token = _setting(settings, "metrics_token").encode()
+    token = settings.metrics_token.encode()
 
     async def scrape(request: Request) -> Response:
         if token and not _authorised(request, token):

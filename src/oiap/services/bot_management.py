@@ -296,16 +296,6 @@ async def change_version(storage: Storage, tenant_id: str, code: str, number: in
     )
 
 
-async def publish(storage: Storage, tenant_id: str, code: str) -> tuple[FlowVersion, bool]:
-    """Publish the draft; ``True`` when that made a new version (an unchanged draft does not)."""
-    async with storage.reader() as repos:
-        before = (await _stored_flow(repos, tenant_id, code)).latest_version
-    published = await flow_publishing.publish_flow(storage, tenant_id, code)
-    async with storage.reader() as repos:  # as routing left it: the first becomes default
-        version = await _version(repos, tenant_id, code, published.number)
-    return version, version.number != before
-
-
 @dataclass(frozen=True)
 class Routing:
     default: int | None

@@ -13,7 +13,7 @@ from oiap.domain.flow_versions import VersionRouting
 from oiap.errors import Err, OiapError
 from oiap.services.bot_ports import BotHeader
 from oiap.services.conversation_test_ports import TestFile
-from oiap.services.flow_publishing import InvalidConfiguration, publish_in
+from oiap.services.flow_publishing import CLI_ACTOR, InvalidConfiguration, publish_in
 from oiap.services.ports import Repositories, Storage
 
 T = TypeVar("T")
@@ -149,7 +149,7 @@ async def push_bot(
         if publish:
             for flow in bot.flows:
                 before = await repos.bots.list_versions(tenant_id, flow.code)
-                version = await publish_in(repos, tenant_id, flow.code)
+                version = await publish_in(repos, tenant_id, flow.code, published_by=CLI_ACTOR)
                 if before and version.number == before[-1].number:
                     continue  # flow and resources unchanged: nothing new to roll out
                 # A push rolls the new version out: it becomes the default; gray rules that

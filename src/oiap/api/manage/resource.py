@@ -10,7 +10,6 @@ from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 from fastapi import Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from oiap.api.oiap.auth import authorize_tenant
 from oiap.api.platform import platform_of
 from oiap.api.wire import parse_model, read_json_object
 from oiap.errors import parameter_error
@@ -33,7 +32,6 @@ def storage_of(request: Request) -> Storage:
     return platform_of(request).storage
 
 
-TenantId = Annotated[str, Depends(authorize_tenant)]
 Store = Annotated[Storage, Depends(storage_of)]
 NameInPath = Annotated[str, Path(min_length=1, max_length=NAME_MAX, pattern=PRINTABLE)]
 CodeInPath = Annotated[str, Path(min_length=1, max_length=CODE_MAX, pattern=PRINTABLE)]
