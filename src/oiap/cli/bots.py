@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from oiap.cli.replay import replay
 from oiap.cli.terminal import console, errors, oiap_command
 
 if TYPE_CHECKING:
@@ -220,3 +221,6 @@ def test(
 def _print_result(result: TestResult) -> None:
     for line in result.report():
         typer.echo(line)
+
+
+bot_app.command("replay")(replay)
