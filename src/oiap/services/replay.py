@@ -33,7 +33,7 @@ from oiap.services.conversation_tests import (
 )
 from oiap.services.dialog_ports import TurnRecord
 from oiap.services.ports import Storage
-from oiap.services.test_calls import _bot_for, tenant_stubs
+from oiap.services.test_calls import bot_for, tenant_stubs
 
 MAX_CALLS = 500  # calls one replay runs at most (it runs while the request waits)
 DEFAULT_CALLS = 100
@@ -525,7 +525,7 @@ async def replay_calls(
         raise OiapError(
             Err.PARAMETER, "The calls' flow and the target's flow must be the same flow."
         )
-    bot = await _bot_for(storage, tenant_id, target.flow, target.version)
+    bot = await bot_for(storage, tenant_id, target.flow, target.version)
     calls, notes = await recorded_calls(storage, tenant_id, replace(filters, flow=target.flow))
     report = ReplayReport(target, [], notes)
     if not calls:

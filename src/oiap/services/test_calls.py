@@ -359,7 +359,7 @@ class _Live:
 # -- the test calls of this worker ----------------------------------------------------------
 
 
-async def _bot_for(storage: Storage, tenant_id: str, code: str, version: int | None) -> Bot:
+async def bot_for(storage: Storage, tenant_id: str, code: str, version: int | None) -> Bot:
     async with storage.reader() as repos:
         if await repos.bots.get_flow(tenant_id, code) is None:
             raise OiapError(Err.NOT_FOUND, f"No flow '{code}'.")
@@ -439,7 +439,7 @@ class TestCalls:
     async def _open(
         self, storage: Storage, record: Record, use_stubs: frozenset[str] | None = None
     ) -> _Live:
-        bot = await _bot_for(storage, record.tenant_id, record.flow, record.version)
+        bot = await bot_for(storage, record.tenant_id, record.flow, record.version)
         if record.stand_in:
             bot = _access_code(bot, record.flow, record.channel)[0]
         simulator = await self.open_simulator(bot)
@@ -469,7 +469,7 @@ class TestCalls:
             )
         self.starting[spec.tenant_id] = self.starting.get(spec.tenant_id, 0) + 1
         try:
-            bot = await _bot_for(storage, spec.tenant_id, spec.flow, spec.version)
+            bot = await bot_for(storage, spec.tenant_id, spec.flow, spec.version)
             unknown = sorted(set(spec.stubs) - {i.name for i in bot.interfaces})
             if unknown:
                 raise OiapError(Err.PARAMETER, f"'stubs': the bot has no interface {unknown[0]!r}.")
@@ -613,7 +613,7 @@ async def run_stored_tests(
     if version is not None:
         if flow is None and len(codes) != 1:
             raise OiapError(Err.PARAMETER, "'flow' names the flow whose version to run.")
-        bot = await _bot_for(storage, tenant_id, flow or codes[0], version)
+        bot = await bot_for(storage, tenant_id, flow or codes[0], version)
     tests, problems = tests_of(stored)
     outcomes = [TestOutcome(p.file, "", False, [str(p)]) for p in problems]
     if not tests:
