@@ -82,6 +82,10 @@ class TurnResult:
     action: Action
     path: tuple[str, ...]
     recognition: Recognition | None = None
+    faults: tuple[tuple[str, str], ...] = ()
+    """(node id, kind) of each failure counted in the turn: ``timeout``, ``nomatch``,
+    ``error3`` (three or more errors), ``SYSERROR_INNER`` or ``SYSERROR_INTERFACE``; for
+    analytics, which cannot tell a re-prompt from the path alone."""
 
 
 class DialogError(Exception):
@@ -110,7 +114,7 @@ async def step(state: DialogState, event: Event, ports: DialogPorts) -> TurnResu
     """Advance ``state`` (in place) by ``event``; the caller saves it only on success."""
     turn = _Turn(state, ports)
     action = await turn.handle(event)
-    return TurnResult(action, tuple(turn.path), turn.recognition)
+    return TurnResult(action, tuple(turn.path), turn.recognition, tuple(turn.faults))
 
 
 class _Turn:
@@ -119,6 +123,7 @@ class _Turn:
         self.ports = ports
         self.path: list[str] = []
         self.recognition: Recognition | None = None
+        self.faults: list[tuple[str, str]] = []
         self.release: FlowRelease | None = None
         self.visited = 0
 
@@ -323,6 +328,9 @@ class _Turn:
             s.nomatches += 1
             repeats = s.nomatches
         s.errors += 1
+        self.faults.append((node.id, kind))
+        if s.errors >= 3:
+            self.faults.append((node.id, "error3"))
         candidates = ["error3"] if s.errors >= 3 else []
         if repeats >= 2:
             candidates.append(f"{kind}2")
@@ -338,6 +346,7 @@ class _Turn:
     def menu_failure(self, node: Node, lead_param: str) -> Action | _Goto:
         s = self.state
         s.menu_failures += 1
+        self.faults.append((node.id, "timeout" if lead_param == "timeout_text" else "nomatch"))
         if s.menu_failures >= int(node.params.get("max_failures", DEFAULT_MENU_FAILURES)):
             s.menu_failures = 0
             return _Goto(_on(node, "failure") or _default(node))
@@ -482,6 +491,7 @@ class _Turn:
         return False
 
     async def system_error(self, node: Node | None, condition: str) -> Action | _Goto:
+        self.faults.append((node.id if node is not None else "", condition))
         target = _on(node, condition) if node is not None else None
         if target is not None:
             return _Goto(target)

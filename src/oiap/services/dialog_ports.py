@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,54 @@ class TurnRecord:
     flow_version: int
     node: str | None
     latency_ms: float
+    # Facts for analytics and replay (migration 0009; /work/notes/turn-record-fields.md).
+    # Plain JSON values only: a record crosses the Redis stream as JSON and comes back with
+    # lists where tuples were.
+    entry_node: str | None = None  # the node the dialog waited at when the request came
+    path: tuple[str, ...] = ()  # nodes run in this turn
+    exits: tuple[tuple[str, str, str], ...] = ()  # (node, branch label, next node)
+    faults: tuple[tuple[str, str], ...] = ()  # (node, timeout | nomatch | error3 | SYSERROR_*)
+    interfaces: tuple[dict[str, Any], ...] = ()  # see INTERFACE_FACT_KEYS in turn_facts
+    transfer_type: int | None = None  # outaction 11
+    release_reason: str | None = None  # outaction 10
+    hangup: bool = False  # the caller hung up
+    call_outcome: str | None = None  # "contained" | "transferred" | "abandoned", once a call
+    ended: bool = False  # this turn ended the dialog
+
+
+# -- what analytics reads (adapters/sql/analytics_queries.py) ------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which turns a figure counts: a tenant's, in a time range, with optional filters."""
+
+    tenant_id: str
+    start: datetime
+    end: datetime  # exclusive
+    access_code: str | None = None
+    flow_code: str | None = None
+    flow_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    hour: datetime | None  # None when summed over the whole range
+    metric: str
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    intent: str | None
+    score: float | None
+    at: datetime
+    call_id: str
+    flow_code: str
+    flow_version: int
+    node: str | None
 
 
 class TurnRecordsRefused(Exception):
@@ -55,3 +104,13 @@ class DialogRepository(Protocol):
         call_id: str | None = None,
         limit: int = 100,
     ) -> list[TurnRecord]: ...
+
+    async def analytics_counts(
+        self, scope: Scope, metrics: Sequence[str], *, by_hour: bool
+    ) -> list[Count]:
+        """Sums of the hourly rollup (services/turn_facts.py) by metric and key."""
+        ...
+
+    async def not_understood(self, scope: Scope, *, below: float, limit: int) -> list[Utterance]:
+        """The latest turns recognised as Unknown or below ``below`` confidence."""
+        ...

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import String, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oiap.adapters.sql.dialog_tables import DialogTurnRow, NluModelRow
-from oiap.services.dialog_ports import TurnRecord, TurnRecordsRefused
+from oiap.adapters.sql import analytics_queries
+from oiap.adapters.sql.dialog_tables import AnalyticsHourlyRow, DialogTurnRow, NluModelRow
+from oiap.services.dialog_ports import Count, Scope, TurnRecord, TurnRecordsRefused, Utterance
+from oiap.services.turn_facts import rollup_counts
 
 _TURN_FIELDS = tuple(TurnRecord.__dataclass_fields__)
+_JSON_FIELDS = ("path", "exits", "faults", "interfaces")  # stored as JSON text
+_ROLLUP_PRIMARY_KEY = [
+    "tenant_id",
+    "metric",
+    "hour",
+    "access_code",
+    "flow_code",
+    "flow_version",
+    "key",
+]
+_ROLLUP_KEY = ("tenant_id", "hour", "access_code", "flow_code", "flow_version", "metric", "key")
 # A caller-chosen value longer than its column (an 80-digit call_sor_id) is cut to fit: the
 # record is kept rather than refused.
 _TURN_LENGTHS = {
@@ -21,6 +39,9 @@ _TURN_LENGTHS = {
 
 def _turn_row(record: TurnRecord) -> dict[str, object]:
     row: dict[str, object] = {name: getattr(record, name) for name in _TURN_FIELDS}
+    for name in _JSON_FIELDS:
+        value: Any = row[name]
+        row[name] = json.dumps(list(value), separators=(",", ":")) if value else ""
     for name, length in _TURN_LENGTHS.items():
         value = row.get(name)
         if isinstance(value, str) and len(value) > length:
@@ -44,6 +65,18 @@ def _refused_for_data(exc: BaseException) -> bool:
             return True
         cause = cause.__cause__
     return False
+
+
+def _tuples(value: Any) -> tuple[Any, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+
+
+def _turn_record(row: DialogTurnRow) -> TurnRecord:
+    fields = {name: getattr(row, name) for name in _TURN_FIELDS}
+    for name in _JSON_FIELDS:
+        text = fields[name]
+        fields[name] = _tuples(json.loads(text)) if text else ()
+    return TurnRecord(**fields)
 
 
 class SqlDialogs:
@@ -81,6 +114,27 @@ class SqlDialogs:
             if _refused_for_data(exc):
                 raise TurnRecordsRefused(str(exc).splitlines()[0]) from exc
             raise
+        await self._add_to_rollup(records)
+
+    async def _add_to_rollup(self, records: list[TurnRecord]) -> None:
+        """Add the batch's counts to the hourly rollup, in the turns' transaction. Rows go
+        in key order, so two writers adding to the same rows never wait on each other in a
+        cycle."""
+        counts = rollup_counts(records)
+        if not counts:
+            return
+        rows = [
+            {**dict(zip(_ROLLUP_KEY, key, strict=True)), "count": n}
+            for key, n in sorted(counts.items(), key=lambda item: item[0])
+        ]
+        dialect = self._session.get_bind().dialect.name
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = upsert(AnalyticsHourlyRow)
+        statement = statement.on_conflict_do_update(
+            index_elements=_ROLLUP_PRIMARY_KEY,
+            set_={"count": AnalyticsHourlyRow.count + statement.excluded.count},
+        )
+        await self._session.execute(statement, rows)
 
     async def list_turns(
         self,
@@ -98,4 +152,14 @@ class SqlDialogs:
         rows = await self._session.scalars(
             query.order_by(DialogTurnRow.at.desc(), DialogTurnRow.turn_id.desc()).limit(limit)
         )
-        return [TurnRecord(**{name: getattr(r, name) for name in _TURN_FIELDS}) for r in rows]
+        return [_turn_record(r) for r in rows]
+
+    async def analytics_counts(
+        self, scope: Scope, metrics: Sequence[str], *, by_hour: bool
+    ) -> list[Count]:
+        return await analytics_queries.counts(self._session, scope, metrics, by_hour=by_hour)
+
+    async def not_understood(self, scope: Scope, *, below: float, limit: int) -> list[Utterance]:
+        return await analytics_queries.not_understood(
+            self._session, scope, below=below, limit=limit
+        )

@@ -1,0 +1,165 @@
+"""Analytics through real HTTP: calls made like an IVR on the bank-hotline bot, then the
+figures read back from /oiap/v1/analytics on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import harness
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "dialog"))
+from dialog_support import Call, CoreBanking, bot_copy, new_tenant, token
+
+ANALYTICS = "/oiap/v1/analytics"
+NOT_UNDERSTOOD = "purple elephants dance on the moon"
+
+
+@dataclass
+class Recorded:
+    url: str
+    headers: dict[str, str]
+
+    def get(self, path: str, **params: Any) -> Any:
+        reply = httpx.get(self.url + ANALYTICS + path, params=params, headers=self.headers)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def rows(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.get(path, **params)["rows"]
+        return rows
+
+
+def make_calls(url: str, tok: str) -> None:
+    # A: menu key 0, an agent takes the call (transfer type 1), the transfer succeeds.
+    a = Call(url, tok, "call-transfer")
+    a.start()
+    a.playover()
+    assert a.keys("0")["outaction"] == 11
+    assert a.transfer_result("0")["outaction"] == 10
+    # B: the caller hangs up at the menu.
+    b = Call(url, tok, "call-hangup")
+    b.start()
+    b.playover()
+    assert b.event("hangup")["outaction"] == 10
+    # C: something the bot does not understand, then goodbye.
+    c = Call(url, tok, "call-unknown")
+    c.start()
+    c.playover()
+    c.keys("9")
+    c.say(NOT_UNDERSTOOD)
+    c.say("Goodbye")
+    assert c.playover()["outaction"] == 10
+    # D: the balance through the business interface, then goodbye.
+    d = Call(url, tok, "call-balance")
+    d.start()
+    d.playover()
+    d.keys("1")
+    d.keys("12345678#")
+    d.playover()
+    d.say("Bye")
+    assert d.playover()["outaction"] == 10
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def recorded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Recorded]:
+    tmp = tmp_path_factory.mktemp("analytics")
+    bank = CoreBanking()
+    try:
+        with harness.database(request.param, tmp) as database:
+            env = harness.oiap_env(database_url=database, session_store="memory")
+            bot = bot_copy(tmp / "bot", bank.url)
+            account = new_tenant(env, "Analytics", bot)
+            with harness.Server(env, log=tmp / "server.log").start() as server:
+                tok = token(server.url, account)
+                make_calls(server.url, tok)
+                yield Recorded(server.url, {"Authorization": f"Bearer {tok}"})
+    finally:
+        bank.close()
+
+
+def test_calls_and_how_they_came_out(recorded: Recorded) -> None:
+    body = recorded.get("/calls", granularity="hour")
+    totals = body["totals"]
+    assert totals["calls"] == 4
+    assert (totals["contained"], totals["transferred"], totals["abandoned"]) == (2, 1, 1)
+    assert totals["turns"] == sum(r["turns"] for r in body["rows"])
+    assert totals["turns_per_call"] == round(totals["turns"] / 4, 2)
+    assert 0 < totals["latency_p50_ms"] <= totals["latency_p95_ms"]
+    assert recorded.rows("/transfers") == [{"transfer_type": 1, "calls": 1}]
+    assert recorded.get("/calls", accessCode="4002")["totals"]["calls"] == 0
+
+
+def test_recognition_intents_and_interfaces(recorded: Recorded) -> None:
+    [recognition] = recorded.rows("/recognition")
+    assert recognition["recognitions"] == 3
+    assert recognition["unknown"] == 1
+    assert recognition["unknown_rate"] == round(1 / 3, 4)
+    assert recognition["nomatch"] == 1
+    intents = {r["intent"]: r["count"] for r in recorded.rows("/intents")}
+    assert intents == {"goodbye": 2, "unknown": 1}
+    assert recorded.rows("/interfaces") == [
+        {"interface": "accountBalance", "calls": 1, "failures": 0, "timeouts": 0}
+    ]
+
+
+def test_per_node_figures(recorded: Recorded) -> None:
+    body = recorded.get("/nodes", flow="hotline", version=1)
+    nodes = {r["node"]: r for r in body["rows"]}
+    assert nodes["menu"]["visits"] == 4
+    assert nodes["menu"]["drop_offs"] == nodes["menu"]["hangups"] == 1
+    assert nodes["end"]["drop_offs"] == 2
+    assert nodes["agent"]["drop_offs"] == 1
+    assert nodes["understand"]["errors"] == 1
+    exits = {(e["node"], e["branch"], e["to"]): e["count"] for e in body["exits"]}
+    assert exits[("menu", "key 0", "agent_hours")] == 1
+    assert exits[("menu", "key 9", "ask")] == 1
+    assert exits[("menu", "key 1", "ask_account")] == 1
+    assert exits[("understand", "on nomatch1", "ask_again")] == 1
+    assert exits[("understand", "intent goodbye", "goodbye")] == 2
+    assert recorded.get("/nodes", flow="hotline", version=2)["rows"] == []
+
+
+def test_not_understood_becomes_an_example(recorded: Recorded) -> None:
+    groups = recorded.rows("/not-understood")
+    assert any(NOT_UNDERSTOOD in g["examples"] for g in groups), groups
+    reply = httpx.post(
+        recorded.url + ANALYTICS + "/not-understood/examples",
+        json={"domain": "banking", "intent": "unknown", "text": NOT_UNDERSTOOD},
+        headers=recorded.headers,
+    )
+    assert reply.status_code == 200, reply.text
+    assert NOT_UNDERSTOOD in reply.json()["examples"]
+    domain = httpx.get(recorded.url + "/oiap/v1/domains/banking", headers=recorded.headers)
+    unknown = next(i for i in domain.json()["intents"] if i["code"] == "unknown")
+    assert NOT_UNDERSTOOD in unknown["examples"]
+
+
+def test_every_figure_as_csv(recorded: Recorded) -> None:
+    reply = httpx.get(
+        recorded.url + ANALYTICS + "/calls", params={"format": "csv"}, headers=recorded.headers
+    )
+    assert reply.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(reply.text)))
+    assert sum(int(r["calls"]) for r in rows) == 4
+    reply = httpx.get(
+        recorded.url + ANALYTICS + "/nodes/exits",
+        params={"flow": "hotline", "version": 1},
+        headers={**recorded.headers, "Accept": "text/csv"},
+    )
+    exits = list(csv.DictReader(io.StringIO(reply.text)))
+    assert {"node": "menu", "branch": "key 0", "to": "agent_hours", "count": "1"} in exits
+
+
+def test_figures_need_a_reader(recorded: Recorded) -> None:
+    reply = httpx.get(recorded.url + ANALYTICS + "/calls")
+    assert reply.status_code == 401
