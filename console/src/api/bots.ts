@@ -92,24 +92,37 @@ export interface BusinessInterface {
 
 export const listInterfaces = (signal?: AbortSignal) => listAll<BusinessInterface>("/interfaces", signal);
 
-// -- Q&A (spec §9) ------------------------------------------------------------------------
-// These interfaces are the OIAP ones: POST with the tenant in the body, errorCode as a
-// string ("0" on success).
+// -- Q&A ----------------------------------------------------------------------------------
+// Read in the shapes of the spec §9 interfaces; written with the bot folder's field names
+// (faq/<group>.yaml) through the management API (docs/api.md "Management API: Q&A groups").
+
+/** The languages a Q&A group may have (domain/faq.py FAQ_LANGUAGES). */
+export const FAQ_LANGUAGES = ["en_US", "zh_CN", "es_ES", "ar", "th_TH", "pt_BR", "fr_FR"] as const;
+export const FAQ_GROUP_NAME_MAX = 64;
+export const FAQ_GROUP_DESCRIPTION_MAX = 512;
+export const FAQ_STATEMENT_MAX = 8192;
+export const FAQ_SIMILAR_MAX = 100;
+export const FAQ_KEYWORDS_MAX = 20;
+export const FAQ_KEYWORD_MAX = 64;
 
 export interface FaqGroup {
   id: number;
   name: string;
   description?: string;
   language: string;
+  /** Whether callers are answered from the group. */
   on: boolean;
+  /** How many questions it holds. */
   amount?: number;
   updateTime?: number;
   tenantId?: string;
 }
 
+/** A similar question or answer; `id` is its position in its list. */
 export interface FaqStatement {
   id?: number;
-  content: string;
+  elementId?: number;
+  statement: string;
   type?: string;
 }
 
@@ -124,9 +137,48 @@ export interface FaqItem {
   updateTime?: number;
 }
 
-// The management API's read of what the Q&A interfaces (spec §9) write, in their shapes.
-export const listFaqGroups = (_tenantId: string, signal?: AbortSignal) =>
-  listAll<FaqGroup>("/faq-groups", signal);
+/** A group as the management API takes it; left out on update: kept. */
+export interface FaqGroupBody {
+  group: string;
+  /** Fixed once the group exists. */
+  language?: string;
+  description?: string;
+  active?: boolean;
+}
+
+/** A question as the management API takes it; it replaces the question as a whole. */
+export interface FaqBody {
+  question: string;
+  answer: string;
+  similar: string[];
+  keywords: string[];
+  similar_answers: string[];
+}
+
+const groupPath = (id: number) => `/faq-groups/${seg(id)}`;
+
+export const listFaqGroups = (_tenantId: string, signal?: AbortSignal) => listAll<FaqGroup>("/faq-groups", signal);
 
 export const listFaqs = (_tenantId: string, faqGroupId: number, signal?: AbortSignal) =>
-  listAll<FaqItem>(`/faq-groups/${seg(faqGroupId)}/faqs`, signal);
+  listAll<FaqItem>(`${groupPath(faqGroupId)}/faqs`, signal);
+
+export const createFaqGroup = (body: FaqGroupBody) => api.post<FaqGroup>("/faq-groups", body);
+export const updateFaqGroup = (id: number, body: FaqGroupBody) => api.put<FaqGroup>(groupPath(id), body);
+/** Deletes the group with its questions. */
+export const deleteFaqGroup = (id: number) => api.delete(groupPath(id));
+
+export const createFaq = (groupId: number, body: FaqBody) => api.post<FaqItem>(`${groupPath(groupId)}/faqs`, body);
+export const updateFaq = (groupId: number, faqId: number, body: FaqBody) =>
+  api.put<FaqItem>(`${groupPath(groupId)}/faqs/${seg(faqId)}`, body);
+export const deleteFaq = (groupId: number, faqId: number) => api.delete(`${groupPath(groupId)}/faqs/${seg(faqId)}`);
+
+/** A question as its editor starts from: the body the management API would take back. */
+export function faqBodyOf(item: FaqItem): FaqBody {
+  return {
+    question: item.question,
+    answer: item.answer,
+    similar: (item.simQuestions ?? []).map((s) => s.statement),
+    keywords: (item.keywords ?? []).map((k) => k.w),
+    similar_answers: (item.simAnswers ?? []).map((s) => s.statement),
+  };
+}

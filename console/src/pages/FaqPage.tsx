@@ -1,69 +1,58 @@
 import { useState } from "react";
-import { listFaqGroups, listFaqs } from "../api/bots";
+import { deleteFaqGroup, listFaqGroups } from "../api/bots";
 import type { FaqGroup } from "../api/bots";
-import { useApi } from "../lib/useApi";
-import { formatMillis } from "../lib/format";
+import type { ApiError } from "../api/client";
+import { toApiError, useApi } from "../lib/useApi";
 import { useSession } from "../session/SessionContext";
-import { ApiView, Badge, Card, Notice, Page, PageHeader } from "../ui";
+import { ApiView, Button, Card, ConfirmDialog, ErrorNotice, IconEdit, IconPlus, IconTrash, Notice, Page, PageHeader, useToast } from "../ui";
+import { GroupDialog } from "./faq/GroupDialog";
+import { QuestionsCard } from "./faq/QuestionsCard";
 
-function Questions({ tenantId, group }: { tenantId: string; group: FaqGroup }) {
-  const state = useApi((signal) => listFaqs(tenantId, group.id, signal), `faqs:${tenantId}:${group.id}`);
-  return (
-    <Card title={`Questions in ${group.name}`} testId="faq-questions">
-      {group.description ? <p className="muted">{group.description}</p> : null}
-      <ApiView state={state} loadingLabel="Loading questions…">
-        {(items) =>
-          items.length === 0 ? (
-            <p className="muted">No questions in this group.</p>
-          ) : (
-            <div className="stack">
-              {items.map((item) => (
-                <details key={item.id} className="card" data-testid={`faq-${item.id}`}>
-                  <summary style={{ cursor: "pointer", fontWeight: 600 }}>{item.question}</summary>
-                  <div className="stack" style={{ marginTop: "var(--space-3)" }}>
-                    <p style={{ whiteSpace: "pre-wrap" }}>{item.answer}</p>
-                    {item.simQuestions?.length ? (
-                      <div>
-                        <div className="field-label">Also asked as</div>
-                        <ul>
-                          {item.simQuestions.map((q, i) => (
-                            <li key={i}>{q.content}</li>
-                          ))}
-                        </ul>
-                      </div>
-                    ) : null}
-                    {item.keywords?.length ? (
-                      <div className="tag-list" aria-label="Keywords">
-                        {item.keywords.map((k) => (
-                          <Badge key={k.w}>{k.w}</Badge>
-                        ))}
-                      </div>
-                    ) : null}
-                    {item.updateTime ? <span className="muted">Changed {formatMillis(item.updateTime)}</span> : null}
-                  </div>
-                </details>
-              ))}
-            </div>
-          )
-        }
-      </ApiView>
-    </Card>
-  );
-}
-
-/** Q&A groups and their questions (read only; they change through the spec §9 interfaces). */
+/** Q&A groups and their questions; editors change them, and callers get the change at once. */
 export function FaqPage() {
   const session = useSession();
+  const toast = useToast();
+  const canEdit = session.can("edit");
   const tenantId = session.tenantId ?? "";
   const state = useApi((signal) => listFaqGroups(tenantId, signal), `faq-groups:${tenantId}`);
   const [pickedId, setPickedId] = useState<number | null>(null);
+  const [editing, setEditing] = useState<FaqGroup | "new" | null>(null);
+  const [doomed, setDoomed] = useState<FaqGroup | null>(null);
+  const [deleteError, setDeleteError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const removeGroup = async (group: FaqGroup) => {
+    setBusy(true);
+    setDeleteError(null);
+    try {
+      await deleteFaqGroup(group.id);
+      toast.success(`Group ${group.name} deleted with its questions.`);
+      setDoomed(null);
+      setPickedId(null);
+      state.reload();
+    } catch (cause) {
+      setDeleteError(toApiError(cause));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   return (
     <Page testId="faq-page">
-      <PageHeader title="FAQ" description="Q&A groups and their questions. Active groups answer callers at once, with no publish." />
+      <PageHeader
+        title="FAQ"
+        description="Q&A groups and their questions. Changes to active groups answer callers at once, with no publish."
+        actions={
+          canEdit ? (
+            <Button variant="primary" icon={<IconPlus />} onClick={() => setEditing("new")} data-testid="faq-group-new">
+              New group
+            </Button>
+          ) : null
+        }
+      />
       <ApiView state={state}>
         {(groups) => {
-          if (groups.length === 0) return <Notice>No Q&A groups yet.</Notice>;
+          if (groups.length === 0) return <Notice>No Q&A groups yet.{canEdit ? " Create one with “New group”." : ""}</Notice>;
           const picked = groups.find((g) => g.id === pickedId) ?? groups[0];
           return (
             <div style={{ display: "grid", gridTemplateColumns: "300px minmax(0, 1fr)", gap: "var(--space-4)", alignItems: "start" }}>
@@ -89,11 +78,70 @@ export function FaqPage() {
                   ))}
                 </ul>
               </Card>
-              <Questions key={picked.id} tenantId={tenantId} group={picked} />
+              <QuestionsCard
+                key={picked.id}
+                tenantId={tenantId}
+                group={picked}
+                canEdit={canEdit}
+                onChanged={state.reload}
+                groupActions={
+                  canEdit ? (
+                    <>
+                      <Button size="small" icon={<IconEdit />} onClick={() => setEditing(picked)} data-testid="faq-group-edit">
+                        Edit group
+                      </Button>
+                      <Button
+                        size="small"
+                        variant="ghost"
+                        icon={<IconTrash />}
+                        onClick={() => {
+                          setDeleteError(null);
+                          setDoomed(picked);
+                        }}
+                        data-testid="faq-group-delete"
+                      >
+                        Delete group
+                      </Button>
+                    </>
+                  ) : null
+                }
+              />
             </div>
           );
         }}
       </ApiView>
+      {editing !== null ? (
+        <GroupDialog
+          group={editing === "new" ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            toast.success(editing === "new" ? `Group ${saved.name} created.` : `Group ${saved.name} saved.`);
+            setEditing(null);
+            setPickedId(saved.id);
+            state.reload();
+          }}
+        />
+      ) : null}
+      <ConfirmDialog
+        open={doomed !== null}
+        title={doomed ? `Delete group ${doomed.name}?` : ""}
+        confirmLabel="Delete group"
+        danger
+        busy={busy}
+        onCancel={() => setDoomed(null)}
+        onConfirm={() => doomed && removeGroup(doomed)}
+        testId="delete-faq-group-dialog"
+      >
+        {doomed ? (
+          <>
+            <p>
+              The group is deleted with {doomed.amount === undefined ? "its questions" : doomed.amount === 1 ? "its one question" : `its ${doomed.amount} questions`}. Callers are no longer answered from it, and a Q&A node
+              that names it fails the publishing checks.
+            </p>
+            {deleteError ? <ErrorNotice error={deleteError} title="Nothing was deleted" /> : null}
+          </>
+        ) : null}
+      </ConfirmDialog>
     </Page>
   );
 }

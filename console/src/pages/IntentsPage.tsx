@@ -7,7 +7,7 @@ import { TryIt } from "./intents/TryIt";
 import { IntentsCard } from "./intents/IntentsCard";
 import { EvaluationCard } from "./intents/EvaluationCard";
 
-/** Domains with their intents and examples, "try it", and cross-validation figures. */
+/** Domains with their intents (examples, slots, replies), "try it", and cross-validation figures. */
 export function IntentsPage() {
   const session = useSession();
   const state = useApi(listDomains, `domains:${session.tenantId}`);
@@ -15,7 +15,7 @@ export function IntentsPage() {
 
   return (
     <Page testId="intents-page">
-      <PageHeader title="Intents" description="What callers say, by domain: intents and their examples. Changes reach callers with the next publish of a flow that uses the domain." />
+      <PageHeader title="Intents" description="What callers say, by domain: intents with their examples, slots and replies. Changes reach callers with the next publish of a flow that uses the domain." />
       <ApiView state={state}>
         {(domains) => {
           if (domains.length === 0) return <Notice>No domains yet. Add one in the bot folder and push it.</Notice>;
@@ -38,7 +38,7 @@ export function IntentsPage() {
               </div>
               <TryIt key={`try:${picked.name}`} domain={picked.name} />
               <IntentsCard key={`intents:${picked.name}:${JSON.stringify(picked.intents).length}`} domain={picked} canEdit={session.can("edit")} onSaved={state.reload} />
-              <EvaluationCard key={`eval:${picked.name}`} domain={picked.name} />
+              <EvaluationCard key={`eval:${picked.name}:${JSON.stringify(picked.intents).length}`} domain={picked.name} />
             </>
           );
         }}

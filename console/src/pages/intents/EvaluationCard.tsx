@@ -4,7 +4,7 @@ import type { Evaluation } from "../../api/nlu";
 import type { ApiError } from "../../api/client";
 import { toApiError } from "../../lib/useApi";
 import { percent } from "../../lib/format";
-import { Badge, Button, Card, ErrorNotice, Loading, Table } from "../../ui";
+import { Badge, Button, Card, ErrorNotice, Loading, Notice, Table } from "../../ui";
 
 /** Cross-validation figures per intent, weakest first, with the pairs it confuses. */
 export function EvaluationCard({ domain }: { domain: string }) {
@@ -52,20 +52,43 @@ export function EvaluationCard({ domain }: { domain: string }) {
               { key: "recall", header: "Recall", render: (row) => percent(row.recall) },
               { key: "f1", header: "F1", render: (row) => <Badge tone={row.f1 >= 0.9 ? "success" : row.f1 >= 0.7 ? "warning" : "danger"}>{percent(row.f1)}</Badge> },
               { key: "support", header: "Held out", render: (row) => row.support },
+              {
+                key: "confused",
+                header: "Taken for",
+                render: (row) => {
+                  const taken = result.confusable.filter((pair) => pair.expected === row.code);
+                  return taken.length ? (
+                    <span className="tag-list">
+                      {taken.map((pair) => (
+                        <Badge key={pair.predicted} tone="warning" title={`${pair.count} held-out examples of ${row.code} were taken for ${pair.predicted}`}>
+                          {pair.predicted} ×{pair.count}
+                        </Badge>
+                      ))}
+                    </span>
+                  ) : (
+                    <span className="muted">—</span>
+                  );
+                },
+              },
             ]}
           />
           {result.confusable.length ? (
             <div data-testid="confusable">
-              <h3>Confusable</h3>
+              <h3>Confusable pairs</h3>
+              <Notice kind="warning">Callers saying these may get the wrong intent: add examples that tell each pair apart, or merge the intents.</Notice>
               <ul>
                 {result.confusable.map((pair) => (
                   <li key={`${pair.expected}->${pair.predicted}`}>
-                    <code>{pair.expected}</code> taken for <code>{pair.predicted}</code> ({pair.count}×)
+                    <code>{pair.expected}</code> taken for <code>{pair.predicted}</code> ({pair.count} held-out {pair.count === 1 ? "example" : "examples"})
                   </li>
                 ))}
               </ul>
             </div>
-          ) : null}
+          ) : (
+            <p className="muted" data-testid="confusable-none">
+              No held-out example was taken for another intent.
+            </p>
+          )}
           {result.duplicates.length ? (
             <div>
               <h3>Examples under several intents</h3>

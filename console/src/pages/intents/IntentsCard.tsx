@@ -5,13 +5,16 @@ import type { ApiError } from "../../api/client";
 import { toApiError } from "../../lib/useApi";
 import { formatExamples, parseExamples } from "../../lib/examples";
 import { Badge, Button, Card, ErrorNotice, IconPlus, IconTrash, TextAreaField, TextField, useToast } from "../../ui";
+import { slotDraft, slotOf, slotProblems } from "./slots";
+import type { SlotDraft } from "./slots";
+import { SlotsEditor } from "./SlotsEditor";
 
 interface IntentDraft {
   code: string;
   name: string;
   examples: string;
   reply: string;
-  slots: Intent["slots"];
+  slots: SlotDraft[];
   isNew: boolean;
 }
 
@@ -20,7 +23,7 @@ const toDraft = (intent: Intent): IntentDraft => ({
   name: intent.name,
   examples: formatExamples(intent.examples),
   reply: intent.reply,
-  slots: intent.slots,
+  slots: intent.slots.map(slotDraft),
   isNew: false,
 });
 
@@ -35,6 +38,7 @@ function problemsOf(drafts: IntentDraft[]): string[] {
     else if (seen.has(d.code.trim())) problems.push(`Intent code "${d.code}" is used twice.`);
     if (!d.name.trim()) problems.push(`Intent "${d.code || "(new)"}" needs a name.`);
     seen.add(d.code.trim());
+    problems.push(...slotProblems(d.code.trim(), d.slots));
   }
   return problems;
 }
@@ -82,7 +86,7 @@ function IntentView({ intent }: { intent: Intent }) {
   );
 }
 
-/** The domain's intents with their examples; editors change examples, names and replies. */
+/** The domain's intents with their examples; editors change examples, names, slots and replies. */
 export function IntentsCard({ domain, canEdit, onSaved }: { domain: Domain; canEdit: boolean; onSaved: (domain: Domain) => void }) {
   const toast = useToast();
   const [drafts, setDrafts] = useState<IntentDraft[] | null>(null);
@@ -97,7 +101,7 @@ export function IntentsCard({ domain, canEdit, onSaved }: { domain: Domain; canE
     setBusy(true);
     setError(null);
     try {
-      const intents: Intent[] = drafts.map((d) => ({ code: d.code.trim(), name: d.name.trim(), examples: parseExamples(d.examples), slots: d.slots, reply: d.reply }));
+      const intents: Intent[] = drafts.map((d) => ({ code: d.code.trim(), name: d.name.trim(), examples: parseExamples(d.examples), slots: d.slots.map(slotOf), reply: d.reply.trim() }));
       const saved = await putDomain({ ...domain, intents });
       toast.success(`Intents of ${domain.name} saved. Publish a flow that uses the domain to train the model callers get.`);
       setDrafts(null);
@@ -150,7 +154,18 @@ export function IntentsCard({ domain, canEdit, onSaved }: { domain: Domain; canE
                 data-testid={`intent-examples-${draft.code || index}`}
               />
               {draft.code !== UNKNOWN_INTENT ? (
-                <TextField label="Reply" hint="What a reply node says for this intent (optional)." value={draft.reply} onChange={(e) => change(index, { reply: e.target.value })} />
+                <>
+                  <TextAreaField
+                    label="Reply"
+                    hint="What a reply node says for this intent (optional)."
+                    rows={2}
+                    maxLength={4096}
+                    value={draft.reply}
+                    onChange={(e) => change(index, { reply: e.target.value })}
+                    data-testid={`intent-reply-${index}`}
+                  />
+                  <SlotsEditor intent={draft.code || `intent ${index + 1}`} index={index} slots={draft.slots} onChange={(slots) => change(index, { slots })} />
+                </>
               ) : null}
             </fieldset>
           ))}

@@ -4,7 +4,7 @@ import { Badge, Notice } from "../../ui";
 
 const CLASS = { add: "diff-line diff-add", del: "diff-line diff-del", hunk: "diff-line diff-hunk", meta: "diff-line muted", same: "diff-line" };
 
-/** The draft against the live version as bot-folder YAML (the graph view is the workspace's). */
+/** The draft against the live version as bot-folder YAML (DiffGraphPanel draws it on the graph). */
 export function DiffView({ diff }: { diff: DraftDiff }) {
   const lines = diffLines(diff.yaml.unified);
   const stats = diffStats(lines);

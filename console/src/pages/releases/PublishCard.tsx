@@ -1,28 +1,48 @@
 import { useState } from "react";
 import { getDraftDiff, NOTE_MAX, publish } from "../../api/versions";
 import type { DraftDiff, Version } from "../../api/versions";
+import { getFlow, getFlowVersion } from "../../api/flows";
+import type { Flow } from "../../api/flows";
 import type { ApiError } from "../../api/client";
 import { toApiError } from "../../lib/useApi";
 import { Button, Card, Dialog, ErrorNotice, IconRelease, Loading, TextAreaField, useToast } from "../../ui";
 import { DiffView } from "./DiffView";
+import { DiffGraphPanel } from "./DiffGraphPanel";
+
+interface Review {
+  diff: DraftDiff;
+  draft: Flow;
+  live?: Flow;
+}
+
+/** The diff with the two flows the graph draws; the live flow only adds removed nodes' looks. */
+async function loadReview(code: string): Promise<Review> {
+  const [diff, draft] = await Promise.all([getDraftDiff(code), getFlow(code)]);
+  if (diff.version === null) return { diff, draft };
+  const live = await getFlowVersion(code, diff.version).then(
+    (version) => version.flow,
+    () => undefined,
+  );
+  return { diff, draft, live };
+}
 
 /** Publish with a note, after the diff of the draft against the live version. */
 export function PublishCard({ code, canRelease, onPublished }: { code: string; canRelease: boolean; onPublished: (version: Version) => void }) {
   const toast = useToast();
   const [note, setNote] = useState("");
   const [open, setOpen] = useState(false);
-  const [diff, setDiff] = useState<DraftDiff | null>(null);
+  const [review, setReview] = useState<Review | null>(null);
   const [diffError, setDiffError] = useState<ApiError | null>(null);
   const [publishError, setPublishError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const review = async () => {
+  const startReview = async () => {
     setOpen(true);
-    setDiff(null);
+    setReview(null);
     setDiffError(null);
     setPublishError(null);
     try {
-      setDiff(await getDraftDiff(code));
+      setReview(await loadReview(code));
     } catch (cause) {
       setDiffError(toApiError(cause));
     }
@@ -58,7 +78,7 @@ export function PublishCard({ code, canRelease, onPublished }: { code: string; c
           data-testid="publish-note"
         />
         <div className="row">
-          <Button variant="primary" icon={<IconRelease />} onClick={review} disabled={!canRelease} data-testid="publish-review">
+          <Button variant="primary" icon={<IconRelease />} onClick={startReview} disabled={!canRelease} data-testid="publish-review">
             Review changes and publish
           </Button>
           {!canRelease ? <span className="muted" data-testid="publish-not-allowed">Publishing needs the admin role.</span> : null}
@@ -73,15 +93,21 @@ export function PublishCard({ code, canRelease, onPublished }: { code: string; c
         footer={
           <>
             <Button onClick={() => setOpen(false)}>Cancel</Button>
-            <Button variant="primary" busy={busy} disabled={!diff} onClick={confirm} data-testid="publish-confirm">
+            <Button variant="primary" busy={busy} disabled={!review} onClick={confirm} data-testid="publish-confirm">
               Publish
             </Button>
           </>
         }
       >
-        {diffError ? <ErrorNotice error={diffError} title="The diff could not be computed" onRetry={review} /> : null}
-        {!diff && !diffError ? <Loading label="Comparing the draft with the live version…" /> : null}
-        {diff ? <DiffView diff={diff} /> : null}
+        {diffError ? <ErrorNotice error={diffError} title="The diff could not be computed" onRetry={startReview} /> : null}
+        {!review && !diffError ? <Loading label="Comparing the draft with the live version…" /> : null}
+        {review ? (
+          <>
+            <DiffGraphPanel diff={review.diff} draft={review.draft} live={review.live} />
+            <h3>As bot-folder YAML</h3>
+            <DiffView diff={review.diff} />
+          </>
+        ) : null}
         {note.trim() ? (
           <p>
             <strong>Note:</strong> {note.trim()}
