@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The console's packages, exactly as package-lock.json pins them.
+# The console's packages, as package-lock.json pins them. Not `npm ci`: it refuses a lock file
+# that leaves out an optional package the registry does not have (Vite's Windows-only
+# napi-windows-process-start-time), which `npm install` skips, leaving the lock file as it is.
 $(CONSOLE_MODULES): $(CONSOLE)/package-lock.json
-	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(CONSOLE) && npm install --no-audit --no-fund --loglevel=error
 	touch $(CONSOLE_MODULES)
 
 # Built only when its sources changed; the server serves it at /console.
