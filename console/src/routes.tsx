@@ -8,6 +8,7 @@ import { AccessCodesPage } from "./pages/AccessCodesPage";
 import { IntentsPage } from "./pages/IntentsPage";
 import { FaqPage } from "./pages/FaqPage";
 import { UsersPage } from "./pages/UsersPage";
+import { MetaStudioPage } from "./pages/metastudio/MetaStudioPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 
 /** Client routes, relative to the /console basename (console-contract.md). */
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
       { path: "intents", element: <IntentsPage /> },
       { path: "faq", element: <FaqPage /> },
       { path: "users", element: <UsersPage /> },
+      { path: "metastudio", element: <MetaStudioPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -28,6 +28,8 @@ import {
   useToast,
 } from "../ui";
 import { storeTenant, storedTenant } from "./tenantChoice";
+import { IconMetaStudio } from "../pages/metastudio/IconMetaStudio";
+import { METASTUDIO_PATH } from "../pages/metastudio/logic";
 
 const SIGNED_OUT = "You have signed out.";
 
@@ -36,6 +38,7 @@ const NAV = [
   { to: paths.accessCodes, label: "Access codes", icon: <IconPhone />, testId: "nav-access-codes" },
   { to: paths.intents, label: "Intents", icon: <IconIntent />, testId: "nav-intents" },
   { to: paths.faq, label: "FAQ", icon: <IconFaq />, testId: "nav-faq" },
+  { to: METASTUDIO_PATH, label: "MetaStudio", icon: <IconMetaStudio />, testId: "nav-metastudio" },
   { to: paths.users, label: "Users", icon: <IconUsers />, testId: "nav-users", ability: "manageUsers" as const },
 ];
 
