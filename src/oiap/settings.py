@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     tts_sample_rate: int = 8000
     tts_cache_bytes: Annotated[int, Field(ge=0)] = 32 * 1024 * 1024
     tts_max_waiting: Annotated[int, Field(ge=1, le=1000)] = 32
+    # turn records (docs/operations.md "Audit log and record retention"): days kept; rows
+    # deleted per statement, seconds between statements and between sweeps; digits-only
+    # caller inputs longer than record_mask_digits stored masked but for their last 2 digits
+    record_retention_days: Annotated[int, Field(ge=1, le=36500)] = 90
+    record_retention_batch: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    record_retention_pause: Annotated[float, Field(ge=0, le=60)] = 0.2
+    record_retention_interval: Annotated[float, Field(ge=1, le=86400)] = 3600.0
+    record_mask: bool = True
+    record_mask_digits: Annotated[int, Field(ge=2, le=1024)] = 6
 
     @field_validator("tts_sample_rate")
     @classmethod

@@ -21,7 +21,7 @@ from oiap.api.platform import platform_of
 from oiap.domain.tenants import is_valid_account_id
 from oiap.domain.users import ConsoleUser, Role
 from oiap.errors import Err, OiapError
-from oiap.services import users
+from oiap.services import audit, users
 from oiap.services.users import ConsoleSession
 
 COOKIE = "oiap_console"
@@ -83,6 +83,7 @@ async def _tenant_for(request: Request, user: ConsoleUser, named: str | None) ->
     return named
 
 
+@audit.notes_actor  # the request's changes are audited as the actor resolved here
 async def access_of(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],

@@ -45,6 +45,7 @@ from oiap.api.platform import Platform
 from oiap.api.wire import BodyLimit, BodyTooLarge, MalformedBody, UnsafeTextGuard
 from oiap.errors import Err, OiapError
 from oiap.services.ports import StoreUnavailable, unavailable_error
+from oiap.services.retention import Retention, start_retention
 from oiap.settings import Settings
 
 log = logging.getLogger("oiap")
@@ -117,12 +118,14 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> FastA
         # Records a previous run left in the durable buffer are written now, not at the
         # first turn that happens to reach this worker.
         current.dialogs.recorder.start()
+        retention = start_retention(current.storage, current.sessions, Retention.of(settings))
         # What start-up built lives as long as the worker; frozen, the collector stops
         # rescanning it on every full collection, which would stall every dialog at once.
         gc.freeze()
         try:
             yield
         finally:
+            retention.cancel()
             await metastudio.shutdown(app)
             await console.shutdown(app)
             await current.close_dialogs()

@@ -96,13 +96,9 @@ def push(
         from oiap.settings import Settings
 
         settings = Settings()
-        if settings.session_store == "memory":  # no running worker shares that store
-            try:
-                return await push_bot(storage, tenant, bot, publish=publish, tests=tests)
-            finally:
-                await storage.close()
-        # With Redis, running workers hear of the push at once, as of a change made through
-        # the server: the next new call runs the new bindings and versions.
+        # Through the stamped storage, as a change made through the server, so the push is
+        # audited; with Redis, running workers also hear of it at once (the next new call
+        # runs the new bindings and versions). An in-process store reaches no worker.
         sessions = open_session_store(
             settings.session_store,
             connect_timeout=settings.redis_connect_timeout,

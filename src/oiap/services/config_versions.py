@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from oiap.services.audit import audited_write
 from oiap.services.ports import Repositories, SessionStore, Storage, StoreUnavailable
 
 log = logging.getLogger("oiap.config")
@@ -146,10 +147,12 @@ def _names_tenant(method: Any) -> bool:
 
 
 class _TrackedBots:
-    """A transaction's bot repository that notes the tenants whose configuration it writes."""
+    """A transaction's bot repository that notes the tenants whose configuration it writes,
+    and writes an audit entry for every write, in the same transaction."""
 
-    def __init__(self, bots: Any, written: set[str], touched: set[str]) -> None:
-        self._bots = bots
+    def __init__(self, repos: Repositories, written: set[str], touched: set[str]) -> None:
+        self._bots = repos.bots
+        self._audit = repos.audit
         self._written = written
         self._touched = touched
 
@@ -168,25 +171,36 @@ class _TrackedBots:
                 # Q&A writes name the group, not the tenant: the tenant is the one whose
                 # group the transaction read (every Q&A write checks its group first).
                 self._written.add(tenant if isinstance(tenant, str) else "")
+                if inspect.iscoroutinefunction(method):
+                    return self._audited(name, method, args, kwargs, tenant)
             return method(*args, **kwargs)
 
         return call
+
+    async def _audited(self, name: str, method: Any, args: Any, kwargs: Any, tenant: Any) -> Any:
+        if not isinstance(tenant, str):
+            tenant = next(iter(self._touched)) if len(self._touched) == 1 else None
+        result, made = await audited_write(self._bots, name, method, args, kwargs, tenant)
+        if made is not None:
+            await self._audit.add(made)
+        return result
 
 
 class _TrackedRepositories:
     def __init__(self, repos: Repositories, written: set[str], touched: set[str]) -> None:
         self._repos = repos
-        self.bots = _TrackedBots(repos.bots, written, touched)
+        self.bots = _TrackedBots(repos, written, touched)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._repos, name)
 
 
 class StampedStorage:
-    """Configuration storage whose committed writes to a tenant's bot change its stamp.
+    """Configuration storage whose committed writes to a tenant's bot change its stamp and
+    leave an audit entry (services/audit.py), written in the write's own transaction.
 
     Every write path (the OIAP interfaces, the management API, bot push) goes through a
-    transaction, so none can forget the stamp; reads pass straight through."""
+    transaction, so none can forget the stamp or the entry; reads pass straight through."""
 
     def __init__(self, storage: Storage, versions: ConfigVersions) -> None:
         self.inner = storage

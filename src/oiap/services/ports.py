@@ -10,6 +10,7 @@ from typing import Protocol
 from oiap.domain.bots import Domain, NewDomain
 from oiap.domain.tenants import PrincipalKind, SystemUser, Tenant
 from oiap.errors import Err
+from oiap.services.audit import AuditRepository
 from oiap.services.bot_ports import BotRepository
 from oiap.services.conversation_test_ports import ConversationTestRepository
 from oiap.services.dialog_ports import DialogRepository
@@ -186,6 +187,9 @@ class Repositories(Protocol):
 
     @property
     def conversation_tests(self) -> ConversationTestRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
 
 
 class Storage(Protocol):

@@ -60,6 +60,38 @@ def clean_record(record: TurnRecord) -> TurnRecord:
     return dataclasses.replace(record, **changes) if changes else record
 
 
+# -- masking --------------------------------------------------------------------------------
+
+_DIGITS = re.compile("[0-9]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordMask:
+    """Digits-only caller inputs longer than ``digits`` (card numbers, long PINs) are kept
+    as their length and last 2 digits: ``4111111111111111`` -> ``**************11``. Applied
+    as a record is made, before any buffer (memory or Redis) holds it."""
+
+    enabled: bool = True
+    digits: int = 6
+
+    @classmethod
+    def from_settings(cls) -> RecordMask:
+        from oiap.settings import get_settings
+
+        settings = get_settings()
+        return cls(settings.record_mask, settings.record_mask_digits)
+
+    def text(self, text: str) -> str:
+        bare = text.strip()
+        if not self.enabled or len(bare) <= self.digits or not _DIGITS.fullmatch(bare):
+            return text
+        return "*" * (len(bare) - 2) + bare[-2:]
+
+    def record(self, record: TurnRecord) -> TurnRecord:
+        masked = self.text(record.input)
+        return record if masked is record.input else dataclasses.replace(record, input=masked)
+
+
 # -- buffers --------------------------------------------------------------------------------
 
 
@@ -174,8 +206,10 @@ class TurnRecorder:
         memory_limit: int = 100_000,
         interval: float = 0.5,
         batch_size: int = BATCH_SIZE,
+        mask: RecordMask | None = None,
     ) -> None:
         self.storage = storage
+        self.mask = mask if mask is not None else RecordMask.from_settings()
         self.durable = durable
         self.memory = MemoryRecordBuffer(memory_limit)
         self.interval = interval
@@ -200,7 +234,7 @@ class TurnRecorder:
 
     def add(self, record: TurnRecord) -> None:
         """Take a record; never blocks nor fails, whatever the database or Redis is doing."""
-        self.memory.put(clean_record(record))
+        self.memory.put(self.mask.record(clean_record(record)))
         telemetry.meters.records_waiting.set(len(self.memory))
         self.start()
 

@@ -9,6 +9,7 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oiap.adapters.sql.audit_repository import SqlAudit
 from oiap.adapters.sql.bot_repository import SqlBots
 from oiap.adapters.sql.conversation_test_repository import SqlConversationTests
 from oiap.adapters.sql.database import Database
@@ -166,6 +167,7 @@ class SqlRepositories:
         self.dialogs = SqlDialogs(session)
         self.users = SqlUsers(session)
         self.conversation_tests = SqlConversationTests(session)
+        self.audit = SqlAudit(session)
 
 
 class SqlStorage:

@@ -9,6 +9,7 @@ from oiap.api.console import (
     access_codes,
     analytics,
     assets,
+    audit,
     metastudio,
     nlu_trial,
     replay,
@@ -34,4 +35,5 @@ def install(app: FastAPI) -> None:
     app.include_router(analytics.router)
     app.include_router(replay.router)
     app.include_router(metastudio.router)
+    app.include_router(audit.router)
     assets.install(app)

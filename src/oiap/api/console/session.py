@@ -16,7 +16,7 @@ from oiap.api.access import COOKIE, check_csrf, console_session
 from oiap.api.platform import platform_of
 from oiap.api.wire import json_body, request_schema
 from oiap.errors import OiapError
-from oiap.services import users
+from oiap.services import audit, users
 from oiap.services.users import ConsoleSession
 
 router = APIRouter(prefix="/oiap/v1/console", tags=["Console: sign-in"])
@@ -70,6 +70,16 @@ def _set_cookie(request: Request, response: Response, session_id: str) -> None:
     )
 
 
+async def _audit_sign_in(request: Request, name: str, action: str) -> None:
+    """An audit entry for the user's tenant (none for a name no tenant has)."""
+    client = request.client
+    audit.acting_as(name, client.host if client else None)
+    async with platform_of(request).storage.transaction() as repos:
+        user = await repos.users.get(name)
+        tenant = user.tenant_id if user is not None else None
+        await repos.audit.add(audit.entry(tenant, "session", name, action))
+
+
 @router.post(
     "/session",
     response_model=SessionOut,
@@ -89,14 +99,19 @@ async def sign_in(
     old = request.cookies.get(COOKIE)
     if old:  # a new sign-in never keeps the session id the browser came with
         await users.sign_out(platform.sessions, old)
-    signed = await users.sign_in(
-        platform.storage,
-        platform.sessions,
-        platform.auth_policy,
-        body.name,
-        body.password,
-        idle_timeout=platform.settings.console_idle_timeout,
-    )
+    try:
+        signed = await users.sign_in(
+            platform.storage,
+            platform.sessions,
+            platform.auth_policy,
+            body.name,
+            body.password,
+            idle_timeout=platform.settings.console_idle_timeout,
+        )
+    except OiapError:
+        await _audit_sign_in(request, body.name, "sign-in failed")
+        raise
+    await _audit_sign_in(request, body.name, "sign-in")
     _set_cookie(request, response, signed.session_id)
     return _out(request, signed.session)
 
