@@ -256,7 +256,9 @@ function TurnView({ turn, index, chosen, onChoose }: { turn: Turn; index: number
   const tone = turn.action === "error" ? "danger" : turn.action === "release" ? "neutral" : turn.action === "transfer" ? "warning" : "primary";
   return (
     <div className={`flow-turn ${chosen ? "is-chosen" : ""}`} data-testid={`test-call-turn-${index}`}>
-      <button type="button" className="flow-bubble flow-bubble-bot" onClick={onChoose} aria-pressed={chosen} aria-label={`Turn ${index + 1}: show its path on the graph`}>
+      <button type="button" className="flow-bubble flow-bubble-bot" onClick={onChoose} aria-pressed={chosen} title="Show this turn's path on the graph">
+        {/* The name says which turn and keeps the visible text, as voice control needs. */}
+        <span className="visually-hidden">{`Turn ${index + 1}: `}</span>
         <span className="row">
           <Badge tone={tone}>{turn.action}</Badge>
           {turn.mode ? <span className="muted mono">{turn.mode}</span> : null}
