@@ -9,6 +9,8 @@ import { IntentsPage } from "./pages/IntentsPage";
 import { FaqPage } from "./pages/FaqPage";
 import { UsersPage } from "./pages/UsersPage";
 import { MetaStudioPage } from "./pages/metastudio/MetaStudioPage";
+import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
+import { ReplayPage } from "./pages/replay/ReplayPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 
 /** Client routes, relative to the /console basename (console-contract.md). */
@@ -26,6 +28,8 @@ export const routes: RouteObject[] = [
       { path: "faq", element: <FaqPage /> },
       { path: "users", element: <UsersPage /> },
       { path: "metastudio", element: <MetaStudioPage /> },
+      { path: "analytics", element: <AnalyticsPage /> },
+      { path: "replay", element: <ReplayPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -2,6 +2,7 @@
 // ends stay where the layout put them, else a smooth step; its condition as a label.
 import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type Edge, type EdgeProps } from "@xyflow/react";
 import type { Problem } from "../api/flows";
+import type { EdgeMark } from "./model/analytics";
 import type { BranchEdgeData } from "./model/graph";
 import type { Point } from "./model/layout";
 
@@ -9,6 +10,8 @@ export interface ViewEdgeData extends BranchEdgeData {
   route: { points: Point[]; label: Point | null } | null;
   problems: Problem[];
   lit: boolean;
+  /** The analytics overlay's traffic through this branch; null when the overlay is off. */
+  traffic?: EdgeMark | null;
 }
 
 export type ViewEdge = Edge<ViewEdgeData, "branch">;
@@ -77,18 +80,24 @@ export function BranchEdge(props: EdgeProps<ViewEdge>) {
   if (data?.lit) classes.push("is-lit");
   if (data?.problems.length) classes.push("has-problems");
   if (selected) classes.push("is-selected");
+  const traffic = data?.traffic ?? null;
+  if (traffic) classes.push(traffic.count ? "has-traffic" : "is-idle");
+  const label = traffic ? `${data?.label ? `${data.label} · ` : ""}${traffic.count}` : data?.label;
+  const title = [traffic?.text, ...(data?.problems.map((p) => p.message) ?? [])].filter(Boolean).join("\n") || undefined;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes.join(" ")} interactionWidth={14} />
-      {data?.label ? (
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes.join(" ")} interactionWidth={Math.max(14, traffic?.width ?? 0)} style={traffic ? { strokeWidth: traffic.width } : undefined} />
+      {label ? (
         <EdgeLabelRenderer>
           <div
-            className={`flow-edge-label ${classes.slice(1).join(" ")} condition-${data.condition}`}
+            className={`flow-edge-label ${classes.slice(1).join(" ")} condition-${data?.condition ?? "default"}`}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
             data-testid={`edge-label-${id}`}
-            title={data.problems.map((p) => p.message).join("\n") || undefined}
+            title={title}
+            data-traffic={traffic ? traffic.count : undefined}
           >
-            {data.label}
+            {label}
+            {traffic ? <span className="visually-hidden">: {traffic.text}</span> : null}
           </div>
         </EdgeLabelRenderer>
       ) : null}

@@ -17,6 +17,7 @@ import type { Flow } from "../api/flows";
 import { BranchEdge, type ViewEdge } from "./BranchEdge";
 import { CanvasContext } from "./canvasContext";
 import { FlowNodeView, type ViewNode } from "./FlowNodeView";
+import type { Overlay } from "./model/analytics";
 import type { DiffMark } from "./model/diff";
 import { flowToGraph, type Graph } from "./model/graph";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type Point } from "./model/layout";
@@ -46,6 +47,8 @@ export interface FlowCanvasProps {
   matches?: ReadonlySet<string>;
   centre?: CentreRequest | null;
   openSubflow?: (code: string) => void;
+  /** Analytics figures drawn over the graph (derived data keyed by node and edge id). */
+  overlay?: Overlay | null;
   testIdPrefix?: string;
   testId?: string;
   label?: string;
@@ -71,6 +74,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
   const { flow, readOnly, selection = null, onSelect, onEdit, centre, openSubflow } = props;
   const problems = props.problems ?? NO_PROBLEMS;
   const lit = props.lit ?? NOTHING_LIT;
+  const overlay = props.overlay ?? null;
   const graph = useMemo(() => flowToGraph(flow), [flow]);
   const { layout, error: layoutError } = useLayout(graph);
   const [moved, setMoved] = useState<Moved>({ layout: null, at: new Map() });
@@ -89,7 +93,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
         selected: selection !== null && "node" in selection && !n.data.missing && n.data.node.id === selection.node,
         connectable: !readOnly && !n.data.missing,
         deletable: !readOnly && !n.data.missing,
-        ariaLabel: `${n.data.title} node ${n.data.node.id}`,
+        ariaLabel: `${n.data.title} node ${n.data.node.id}${overlay && !n.data.missing ? `: ${overlay.nodes.get(n.data.node.id)?.text ?? "no visits"}` : ""}`,
         data: {
           ...n.data,
           problems: n.data.missing ? [] : (problems.nodes.get(n.data.node.id) ?? []),
@@ -97,9 +101,11 @@ export function FlowCanvas(props: FlowCanvasProps) {
           diff: props.diff?.get(n.data.node.id) ?? null,
           match: props.matches?.has(n.data.node.id) ?? false,
           connectable: !readOnly && !n.data.missing,
+          overlay: overlay !== null && !n.data.missing,
+          figures: n.data.missing ? null : (overlay?.nodes.get(n.data.node.id) ?? null),
         },
       })),
-    [graph, layout, overrides, selection, readOnly, problems, lit, props.diff, props.matches],
+    [graph, layout, overrides, selection, readOnly, problems, lit, props.diff, props.matches, overlay],
   );
 
   const edges = useMemo<ViewEdge[]>(
@@ -107,6 +113,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
       (layout === null ? [] : graph.edges).map((e) => {
         const isLit = lit.edges.has(e.id);
         const edgeProblems = problems.edges.get(e.id) ?? [];
+        const traffic = overlay?.edges.get(e.id) ?? null;
         return {
           id: e.id,
           source: e.source,
@@ -115,13 +122,16 @@ export function FlowCanvas(props: FlowCanvasProps) {
           selected: selection !== null && "edge" in selection && selection.edge === e.id,
           deletable: !readOnly,
           reconnectable: readOnly ? false : "target",
-          ariaLabel: `Branch ${e.label || "default"} from ${e.source} to ${e.data.branch.to}`,
-          markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+          ariaLabel: `Branch ${e.label || "default"} from ${e.source} to ${e.data.branch.to}${traffic ? `: ${traffic.count} calls` : ""}`,
+          // A wide edge keeps an arrow of its own size (markers scale with the stroke).
+          markerEnd: traffic
+            ? { type: MarkerType.ArrowClosed, width: 14 + traffic.width * 1.5, height: 14 + traffic.width * 1.5, markerUnits: "userSpaceOnUse" }
+            : { type: MarkerType.ArrowClosed, width: 16, height: 16 },
           zIndex: isLit ? 1 : 0,
-          data: { ...e.data, route: layout?.routes.get(e.id) ?? null, problems: edgeProblems, lit: isLit },
+          data: { ...e.data, route: layout?.routes.get(e.id) ?? null, problems: edgeProblems, lit: isLit, traffic },
         };
       }),
-    [graph, layout, lit, problems, selection, readOnly],
+    [graph, layout, lit, problems, selection, readOnly, overlay],
   );
 
   // Once first laid out: the whole flow when it is readable that way, else its start at

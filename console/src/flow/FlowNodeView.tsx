@@ -5,6 +5,7 @@ import type { CSSProperties } from "react";
 import type { Problem } from "../api/flows";
 import { useCanvasActions } from "./canvasContext";
 import { KindIcon } from "./KindIcon";
+import type { NodeMark } from "./model/analytics";
 import type { DiffMark } from "./model/diff";
 import type { FlowNodeData } from "./model/graph";
 import { kindOf } from "./model/kinds";
@@ -15,6 +16,9 @@ export interface ViewNodeData extends FlowNodeData {
   diff: DiffMark | null;
   match: boolean;
   connectable: boolean;
+  /** Whether the analytics overlay is on, and this node's figures (null: no visits). */
+  overlay?: boolean;
+  figures?: NodeMark | null;
 }
 
 export type ViewNode = Node<ViewNodeData, "flowNode">;
@@ -32,10 +36,19 @@ export function FlowNodeView({ data, selected }: NodeProps<ViewNode>) {
   if (data.match) classes.push("is-match");
   if (missing) classes.push("is-missing");
   if (data.diff) classes.push(`is-${data.diff}`);
+  const figures = data.overlay ? (data.figures ?? null) : null;
+  if (data.overlay) classes.push("has-figures", figures?.level != null ? `flow-drop-${figures.level}` : "flow-drop-none");
   const style = { "--flow-hue": spec?.hue ?? 220 } as CSSProperties;
   const subflow = node.kind === "subflow" && typeof node.params?.flow === "string" ? node.params.flow : null;
   return (
-    <div className={classes.join(" ")} style={style} data-testid={`${testIdPrefix}${node.id}`} data-kind={node.kind}>
+    <div
+      className={classes.join(" ")}
+      style={style}
+      data-testid={`${testIdPrefix}${node.id}`}
+      data-kind={node.kind}
+      title={data.overlay ? `${node.id}: ${figures?.text ?? "no visits in this range"}` : undefined}
+      data-drop-level={figures?.level ?? undefined}
+    >
       {missing ? null : <Handle type="target" position={Position.Left} isConnectable={data.connectable} />}
       <div className="flow-node-head">
         <span className="flow-node-icon">
@@ -49,6 +62,12 @@ export function FlowNodeView({ data, selected }: NodeProps<ViewNode>) {
           </span>
         ) : null}
         {data.diff ? <span className={`flow-node-badge flow-badge-${data.diff}`}>{DIFF_TEXT[data.diff]}</span> : null}
+        {data.overlay ? (
+          <span className="flow-node-badge flow-badge-figures" data-testid={`figures-${node.id}`}>
+            {figures ? `${figures.row.visits} · ${figures.dropRate === null ? "–" : `${Math.round(figures.dropRate * 100)}%`}` : "0"}
+            <span className="visually-hidden">: {figures?.text ?? "no visits in this range"}</span>
+          </span>
+        ) : null}
       </div>
       <div className="flow-node-id mono">{missing ? "not in the flow" : node.id}</div>
       <div className="flow-node-summary">

@@ -12,6 +12,7 @@ import { toApiError, useApi } from "../lib/useApi";
 import { paths } from "../paths";
 import { useSession } from "../session/SessionContext";
 import { Badge, Button, ConfirmDialog, ErrorNotice, Loading, SelectField, useToast } from "../ui";
+import { AnalyticsBar, useNodeOverlay, useOverlaySettings } from "./AnalyticsOverlay";
 import { FlowCanvas, type CentreRequest, type Selection } from "./FlowCanvas";
 import { Inspector } from "./Inspector";
 import { addNode, canConnect, findNode } from "./model/operations";
@@ -94,6 +95,8 @@ function Workspace({ code, loaded, versions }: { code: string; loaded: FlowDetai
   const marks = useMemo(() => markProblems(shown ?? { name: "", nodes: [] }, problems), [shown, problems]);
   const lit = useMemo(() => litPath(shown ?? { name: "", nodes: [] }, path), [shown, path]);
   const matchSet = useMemo(() => new Set(matches), [matches]);
+  const analytics = useOverlaySettings(viewing, versions);
+  const { overlay, figures } = useNodeOverlay(code, shown, analytics.settings);
 
   const selectNode = useCallback((id: string | null, centreOn = false) => {
     setSelection(id === null ? null : { node: id });
@@ -216,10 +219,20 @@ function Workspace({ code, loaded, versions }: { code: string; loaded: FlowDetai
         ) : null}
         <div className="grow" />
         {shown ? <SearchBox ref={searchRef} nodes={shown.nodes} onMatches={setMatches} onGo={(id) => selectNode(id, true)} /> : null}
+        <Button
+          size="small"
+          aria-pressed={analytics.settings.on}
+          onClick={() => analytics.change({ on: !analytics.settings.on })}
+          data-testid="analytics-toggle"
+          title="Per-node figures on the graph: traffic by branch, drop-off by node"
+        >
+          Analytics
+        </Button>
         <Link to={paths.releases(code)} className="btn btn-small" data-testid="releases-link">
           Releases
         </Link>
       </header>
+      {analytics.settings.on ? <AnalyticsBar settings={analytics.settings} change={analytics.change} versions={versions} state={figures} overlay={overlay} /> : null}
 
       <div className={`flow-body ${readOnly ? "is-read-only" : ""}`}>
         {!readOnly ? <Palette onAdd={add} after={selectedNode && canConnect(editor.flow, selectedNode.id) ? selectedNode.id : null} /> : null}
@@ -238,6 +251,7 @@ function Workspace({ code, loaded, versions }: { code: string; loaded: FlowDetai
               matches={matchSet}
               centre={centre}
               openSubflow={openSubflow}
+              overlay={overlay}
             />
           ) : (
             <Loading label={`Loading version ${viewing}…`} />

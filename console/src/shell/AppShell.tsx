@@ -16,9 +16,11 @@ import {
   ErrorNotice,
   IconBots,
   IconFaq,
+  IconFlow,
   IconIntent,
   IconLogo,
   IconPhone,
+  IconRefresh,
   IconSignOut,
   IconUsers,
   Loading,
@@ -39,6 +41,8 @@ const NAV = [
   { to: paths.intents, label: "Intents", icon: <IconIntent />, testId: "nav-intents" },
   { to: paths.faq, label: "FAQ", icon: <IconFaq />, testId: "nav-faq" },
   { to: METASTUDIO_PATH, label: "MetaStudio", icon: <IconMetaStudio />, testId: "nav-metastudio" },
+  { to: "/analytics", label: "Analytics", icon: <IconFlow />, testId: "nav-analytics" },
+  { to: "/replay", label: "Replay calls", icon: <IconRefresh />, testId: "nav-replay", ability: "edit" as const },
   { to: paths.users, label: "Users", icon: <IconUsers />, testId: "nav-users", ability: "manageUsers" as const },
 ];
 
