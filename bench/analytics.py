@@ -5,10 +5,11 @@
 Makes a scratch PostgreSQL database (as tests/harness.py does; ``OIAP_TEST_PG`` names the
 server), migrates it, generates ``--turns`` turn records of synthetic calls spread over 30
 days (3 access codes, 2 flows of 2 versions, menus, recognitions, transfers, hang-ups and
-interface calls), loads them with COPY together with the hourly rollup the record writer
-would have kept (``rollup_counts``, the writer's own code), then times each dashboard query
-of services/analytics.py over the whole 30 days: p50 of ``--runs`` runs. Prints the machine
-and the figures; the last line is one JSON object.
+interface calls) and loads them with COPY, 100 000 at a time, together with the two hourly
+rollups the record writer would have kept (``rollup_counts`` and ``split_rollup``, the
+writer's own code). Then prints the rows and on-disk size of the turns and of each rollup,
+and times each dashboard query of services/analytics.py over the whole 30 days: p50 of
+``--runs`` runs. Prints the machine and the figures; the last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,14 @@ import asyncpg  # noqa: E402
 import harness  # noqa: E402
 from turns import cpu_model  # noqa: E402
 
+from oiap.adapters.sql.analytics_queries import (  # noqa: E402
+    CALL_KEY,
+    HOURLY_PRIMARY_KEY,
+    OUTCOMES,
+    split_rollup,
+)
 from oiap.adapters.sql.database import Database, upgrade  # noqa: E402
+from oiap.adapters.sql.dialog_tables import AnalyticsCallsHourlyRow  # noqa: E402
 from oiap.adapters.sql.repositories import SqlStorage  # noqa: E402
 from oiap.services import analytics  # noqa: E402
 from oiap.services.analytics import Filters  # noqa: E402
@@ -62,7 +71,7 @@ WORDS = [
     "person",
     "block",
 ]
-TURN_COLUMNS = tuple(TurnRecord.__dataclass_fields__)
+TURN_COLUMNS = list(TurnRecord.__dataclass_fields__)
 JSON_FIELDS = ("path", "exits", "faults", "interfaces")
 
 
@@ -142,17 +151,23 @@ def synthetic_call(rng: random.Random, n: int, start: datetime) -> list[TurnReco
     return turns
 
 
-def generate(turns: int, seed: int = 7) -> list[TurnRecord]:
+def generate(turns: int, seed: int = 7, chunk: int = 100_000) -> Iterator[list[TurnRecord]]:
+    """``turns`` turn records in chunks of about ``chunk``, whole calls in each (the last
+    call is cut at ``turns``), so a million never sit in memory at once."""
     rng = random.Random(seed)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     first = end - timedelta(days=DAYS)
-    out: list[TurnRecord] = []
+    made = 0
     n = 0
-    while len(out) < turns:
-        start = first + timedelta(seconds=rng.randrange(DAYS * 86400 - 600))
-        out.extend(synthetic_call(rng, n, start))
-        n += 1
-    return out[:turns]
+    while made < turns:
+        out: list[TurnRecord] = []
+        while len(out) < chunk and made + len(out) < turns:
+            start = first + timedelta(seconds=rng.randrange(DAYS * 86400 - 600))
+            out.extend(synthetic_call(rng, n, start))
+            n += 1
+        out = out[: turns - made]
+        made += len(out)
+        yield out
 
 
 def copy_row(record: TurnRecord) -> tuple[Any, ...]:
@@ -165,41 +180,63 @@ def copy_row(record: TurnRecord) -> tuple[Any, ...]:
     return tuple(values)
 
 
-async def load(url: str, records: list[TurnRecord]) -> None:
+_ZERO_CALLS = {"calls": 0, "turns": 0, **dict.fromkeys(OUTCOMES, 0), "latency": ""}
+CALL_COLUMNS = list(AnalyticsCallsHourlyRow.__table__.columns.keys())
+
+
+async def load(url: str, turns: int) -> int:
+    """Generate and COPY the turns chunk by chunk, then COPY both rollups as the record
+    writer would have left them (its own rollup_counts and split_rollup). Answers the
+    number of turns loaded."""
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    loaded = 0
     try:
         await conn.execute(
             "INSERT INTO tenants (tenant_id, name, secret_hash, created_at, secret_rotated_at)"
             " VALUES ($1, $1, 'x', now(), now())",
             TENANT,
         )
-        chunk = 100_000
-        for i in range(0, len(records), chunk):
+        counts: Counter[Any] = Counter()
+        for records in generate(turns):
             await conn.copy_records_to_table(
-                "dialog_turns",
-                records=[copy_row(r) for r in records[i : i + chunk]],
-                columns=list(TURN_COLUMNS),
+                "dialog_turns", records=[copy_row(r) for r in records], columns=TURN_COLUMNS
             )
-        counts: Counter[Any] = rollup_counts(records)
+            counts.update(rollup_counts(records))
+            loaded += len(records)
+        keyed, calls = split_rollup(counts)
         await conn.copy_records_to_table(
             "analytics_hourly",
-            records=[(*key, n) for key, n in counts.items()],
-            columns=[
-                "tenant_id",
-                "hour",
-                "access_code",
-                "flow_code",
-                "flow_version",
-                "metric",
-                "key",
-                "count",
-            ],
+            records=[tuple(row[c] for c in [*HOURLY_PRIMARY_KEY, "count"]) for row in keyed],
+            columns=[*HOURLY_PRIMARY_KEY, "count"],
+        )
+        cells = [
+            added.add_to({**dict(zip(CALL_KEY, key, strict=True)), **_ZERO_CALLS})
+            for key, added in sorted(calls.items())
+        ]
+        await conn.copy_records_to_table(
+            "analytics_calls_hourly",
+            records=[tuple(cell[c] for c in CALL_COLUMNS) for cell in cells],
+            columns=CALL_COLUMNS,
         )
         await conn.execute("ANALYZE")
-        rollup_rows = await conn.fetchval("SELECT count(*) FROM analytics_hourly")
-        print(f"rollup rows: {rollup_rows}")
     finally:
         await conn.close()
+    return loaded
+
+
+async def sizes(url: str) -> dict[str, dict[str, int]]:
+    """Rows and on-disk size (table, indexes and TOAST) of the turns and both rollups."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        found = {}
+        for table in ("dialog_turns", "analytics_hourly", "analytics_calls_hourly"):
+            rows = await conn.fetchval(f"SELECT count(*) FROM {table}")
+            size = await conn.fetchval("SELECT pg_total_relation_size($1::regclass)", table)
+            found[table] = {"rows": rows, "bytes": size}
+            print(f"{table:24} {rows:>10} rows {size / 2**20:9.1f} MiB")
+    finally:
+        await conn.close()
+    return found
 
 
 async def time_queries(url: str, runs: int) -> dict[str, float]:
@@ -240,18 +277,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores")
-    began = time.perf_counter()
-    records = generate(args.turns)
-    print(f"generated {len(records)} turns in {time.perf_counter() - began:.1f} s")
     with harness.scratch_postgres() as url:
         upgrade(url)
         began = time.perf_counter()
-        asyncio.run(load(url, records))
-        print(f"loaded (COPY, with rollup) in {time.perf_counter() - began:.1f} s")
+        loaded = asyncio.run(load(url, args.turns))
+        print(
+            f"generated and loaded {loaded} turns (COPY, with both rollups)"
+            f" in {time.perf_counter() - began:.1f} s"
+        )
+        tables = asyncio.run(sizes(url))
         figures = asyncio.run(time_queries(url, args.runs))
     print(
         json.dumps(
-            {"turns": len(records), "cpu": cpu_model(), "cores": os.cpu_count(), "p50_ms": figures}
+            {
+                "turns": loaded,
+                "cpu": cpu_model(),
+                "cores": os.cpu_count(),
+                "tables": tables,
+                "p50_ms": figures,
+            }
         )
     )
 

@@ -1,8 +1,8 @@
 """Analytics use cases: a tenant's figures over a time range, per node of a flow version, and
 the utterances the bot did not understand.
 
-Figures come from the hourly rollup the record writer keeps (services/turn_facts.py), so they
-cost the same over a thousand turns or a million. Ranges are cut at UTC hours; a day is a
+Figures come from the hourly rollups the record writer keeps (services/turn_facts.py), so
+they cost the same over a thousand turns or a million. Ranges are cut at UTC hours; a day is a
 UTC day. Latency percentiles come from 5 % wide latency buckets: each is the upper bound of
 the bucket holding the percentile, within 5 % of the exact value, on either database.
 Every use case answers a ``Table`` (columns and rows), which the API renders as JSON or CSV.
@@ -132,15 +132,27 @@ def _call_row(label: str, t: dict[str, Counter[str]]) -> tuple[Any, ...]:
 
 
 async def calls(storage: Storage, tenant_id: str, filters: Filters) -> Table:
-    """Calls, how they came out, turns per call and turn latency, by period, with totals."""
+    """Calls, how they came out, turns per call and turn latency, by period, with totals.
+    One pass over the hourly counts (tens of thousands of latency buckets by hour)."""
     scope = filters.scope(tenant_id)
     counts = await _counts(storage, scope, ("calls", "turns", "outcome", "latency"), by_hour=True)
-    by_period: dict[str, list[Count]] = defaultdict(list)
+    labels: dict[datetime, str] = {}
+    by_period: dict[str, dict[str, Counter[str]]] = {}
     for c in counts:
         assert c.hour is not None
-        by_period[filters.period(c.hour)].append(c)
-    rows = [_call_row(p, _totals(by_period[p])) for p in sorted(by_period)]
-    total = dict(zip(CALL_COLUMNS, _call_row("total", _totals(counts)), strict=True))
+        label = labels.get(c.hour)
+        if label is None:
+            label = labels[c.hour] = filters.period(c.hour)
+        tally = by_period.get(label)
+        if tally is None:
+            tally = by_period[label] = defaultdict(Counter)
+        tally[c.metric][c.key] += c.count
+    overall: dict[str, Counter[str]] = defaultdict(Counter)
+    for tally in by_period.values():
+        for metric, keys in tally.items():
+            overall[metric].update(keys)
+    rows = [_call_row(p, by_period[p]) for p in sorted(by_period)]
+    total = dict(zip(CALL_COLUMNS, _call_row("total", overall), strict=True))
     del total["period"]
     return Table(CALL_COLUMNS, rows, {"totals": total, **_range(scope, filters)})
 

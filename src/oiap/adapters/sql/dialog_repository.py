@@ -8,27 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oiap.adapters.sql import analytics_queries
-from oiap.adapters.sql.dialog_tables import AnalyticsHourlyRow, DialogTurnRow, NluModelRow
+from oiap.adapters.sql.dialog_tables import DialogTurnRow, NluModelRow
 from oiap.services.dialog_ports import Count, Scope, TurnRecord, TurnRecordsRefused, Utterance
 from oiap.services.turn_facts import rollup_counts
 
 _TURN_FIELDS = tuple(TurnRecord.__dataclass_fields__)
 _JSON_FIELDS = ("path", "exits", "faults", "interfaces")  # stored as JSON text
-_ROLLUP_PRIMARY_KEY = [
-    "tenant_id",
-    "metric",
-    "hour",
-    "access_code",
-    "flow_code",
-    "flow_version",
-    "key",
-]
-_ROLLUP_KEY = ("tenant_id", "hour", "access_code", "flow_code", "flow_version", "metric", "key")
 # A caller-chosen value longer than its column (an 80-digit call_sor_id) is cut to fit: the
 # record is kept rather than refused.
 _TURN_LENGTHS = {
@@ -118,24 +107,11 @@ class SqlDialogs:
         await self._add_to_rollup(records)
 
     async def _add_to_rollup(self, records: list[TurnRecord]) -> None:
-        """Add the batch's counts to the hourly rollup, in the turns' transaction. Rows go
-        in key order, so two writers adding to the same rows never wait on each other in a
-        cycle."""
+        """Add the batch's counts to the hourly rollups, in the turns' transaction
+        (analytics_queries.add_counts: rows locked in key order)."""
         counts = rollup_counts(records)
-        if not counts:
-            return
-        rows = [
-            {**dict(zip(_ROLLUP_KEY, key, strict=True)), "count": n}
-            for key, n in sorted(counts.items(), key=lambda item: item[0])
-        ]
-        dialect = self._session.get_bind().dialect.name
-        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = upsert(AnalyticsHourlyRow)
-        statement = statement.on_conflict_do_update(
-            index_elements=_ROLLUP_PRIMARY_KEY,
-            set_={"count": AnalyticsHourlyRow.count + statement.excluded.count},
-        )
-        await self._session.execute(statement, rows)
+        if counts:
+            await analytics_queries.add_counts(self._session, counts)
 
     async def list_turns(
         self,

@@ -80,8 +80,9 @@ class DialogTurnRow(Base):
 
 
 class AnalyticsHourlyRow(Base):
-    """Hourly counts of turn facts (services/turn_facts.py), added to by the record writer
-    in the same transaction as the turns, so dashboards never scan the turns."""
+    """Hourly counts of turn facts (services/turn_facts.py) by metric and key, added to by
+    the record writer in the same transaction as the turns, so dashboards never scan the
+    turns. Calls, turns, outcomes and latency are in :class:`AnalyticsCallsHourlyRow`."""
 
     __tablename__ = "analytics_hourly"
     __table_args__ = (
@@ -100,3 +101,34 @@ class AnalyticsHourlyRow(Base):
     flow_version: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(400))
     count: Mapped[int] = mapped_column(BigInteger)
+
+
+class AnalyticsCallsHourlyRow(Base):
+    """One row per hour, access code, flow and version: its calls, turns, call outcomes and
+    a histogram of turn latency. One row instead of one per latency bucket keeps the calls
+    dashboard to one row per hour and combination in use (8 640 rows for 30 days of the
+    benchmark's 3 access codes and 4 flow versions, whatever the number of turns).
+
+    ``latency`` is the histogram in 5 % buckets (turn_facts.latency_bucket) as text:
+    ``"<first bucket>:<count>,<count>,..."``, the counts of consecutive buckets from the
+    first non-empty one to the last ("" when empty). The writer merges it under a row lock
+    (adapters/sql/analytics_queries.py)."""
+
+    __tablename__ = "analytics_calls_hourly"
+    __table_args__ = (
+        PrimaryKeyConstraint("tenant_id", "hour", "access_code", "flow_code", "flow_version"),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("tenants.tenant_id", ondelete="CASCADE")
+    )
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    access_code: Mapped[str] = mapped_column(String(20))
+    flow_code: Mapped[str] = mapped_column(String(64))
+    flow_version: Mapped[int] = mapped_column(Integer)
+    calls: Mapped[int] = mapped_column(BigInteger)
+    turns: Mapped[int] = mapped_column(BigInteger)
+    contained: Mapped[int] = mapped_column(BigInteger)
+    transferred: Mapped[int] = mapped_column(BigInteger)
+    abandoned: Mapped[int] = mapped_column(BigInteger)
+    latency: Mapped[str] = mapped_column(Text)
