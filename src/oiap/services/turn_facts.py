@@ -13,10 +13,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oiap.domain.flows import Node, NodeKind
-from oiap.engine.release import FlowRelease, InterfaceAnswer
+
+if TYPE_CHECKING:  # the engine's import loads the NLU stack, which the CLI's storage skips
+    from oiap.engine.release import FlowRelease, InterfaceAnswer
 
 ANSWER_LIMIT = 8192  # bytes of an interface's answer kept for a replay
 KEY_LIMIT = 400  # characters of a rollup key (a long branch condition is cut)

@@ -11,7 +11,6 @@ from sqlalchemy import String, delete, insert, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oiap.adapters.sql import analytics_queries
 from oiap.adapters.sql.dialog_tables import DialogTurnRow, NluModelRow
 from oiap.services.dialog_ports import Count, Scope, TurnRecord, TurnRecordsRefused, Utterance
 from oiap.services.turn_facts import rollup_counts
@@ -111,6 +110,8 @@ class SqlDialogs:
         (analytics_queries.add_counts: rows locked in key order)."""
         counts = rollup_counts(records)
         if counts:
+            from oiap.adapters.sql import analytics_queries  # numpy: not for the CLI
+
             await analytics_queries.add_counts(self._session, counts)
 
     async def list_turns(
@@ -134,9 +135,13 @@ class SqlDialogs:
     async def analytics_counts(
         self, scope: Scope, metrics: Sequence[str], *, by_hour: bool
     ) -> list[Count]:
+        from oiap.adapters.sql import analytics_queries  # numpy: not for the CLI
+
         return await analytics_queries.counts(self._session, scope, metrics, by_hour=by_hour)
 
     async def not_understood(self, scope: Scope, *, below: float, limit: int) -> list[Utterance]:
+        from oiap.adapters.sql import analytics_queries  # numpy: not for the CLI
+
         return await analytics_queries.not_understood(
             self._session, scope, below=below, limit=limit
         )
