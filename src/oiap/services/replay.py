@@ -41,6 +41,7 @@ TURN_SCAN = 50_000  # turn records read at most to find the calls
 OUTCOMES = ("contained", "transferred", "abandoned", "unfinished", "failed")
 CHANGES = ("outcome", "intent", "end_node", "inputs")
 ACTIONS = {9: "prompt", 10: "release", 11: "transfer", 12: "query"}
+_MASKED = re.compile(r"\*{3,}[0-9]{2}")  # RecordMask: over 6 digits, the last 2 kept
 _KEYS = re.compile(r"^[0-9*#]+$")
 _EVENTS = ("timeout", "nomatch", "hangup", "sys_err", "recordend")
 # The simulator's input kinds (api/console/simulator.py InputData); events it has no button
@@ -259,10 +260,19 @@ def _recorded_step(turn: TurnRecord) -> Step:
     return Step(action, turn.node, path, turn.intent, text, called)
 
 
+def _unmasked(value: str) -> str:
+    """A masked number (records keep long digit inputs as ``******78``) replays as digits of
+    its length: the interfaces it fed answer as recorded, so the call takes its path again
+    unless the flow itself branches on the hidden digits."""
+    if _MASKED.fullmatch(value):
+        return "0" * value.count("*") + value.lstrip("*")
+    return value
+
+
 def _caller_input(turn: TurnRecord, voice: bool) -> CallerInput | None:
     """What the caller did in a recorded turn; None for what the IVR sends on its own (a
     ``playover`` after a play-only prompt), which a replayed call sends by itself too."""
-    value = turn.input or ""
+    value = _unmasked(turn.input or "")
     hangup = value == "hangup" or turn.hangup
     if turn.inaction == 11:
         if hangup:

@@ -73,7 +73,8 @@ def test_end_user_checks_a_balance_then_reaches_an_agent(bank: BankProject) -> N
     # The dialog ran under the project's tenant, with the job's client_id as the caller.
     # With two workers each one writes its own turns' records, so the release may be on
     # record before an earlier turn is: wait for the whole call, not just its end.
-    expected = ["1", "12345678", "I lost my credit card", "hangup"]
+    # The account number is kept masked (OIAP_RECORD_MASK): its length and last two digits.
+    expected = ["1", "******78", "I lost my credit card", "hangup"]
 
     def whole_call(body: dict[str, Any]) -> bool:
         said = [b["userSaying"] for b in body.get("beans", [])]
