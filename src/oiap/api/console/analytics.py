@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, StrictStr
 
 from oiap.api.access import Editor, Viewer
-from oiap.api.manage.resource import Body, Store, body_of
+from oiap.api.manage.resource import NUMBER_MAX, Body, Store, body_of
 from oiap.api.platform import platform_of
 from oiap.api.wire import request_schema
 from oiap.services import analytics
@@ -35,7 +35,7 @@ def filters_of(
     end: Annotated[datetime | None, Query(alias="to", description="ISO time; default: now")] = None,
     accessCode: Annotated[str | None, Query(max_length=20)] = None,
     flow: Annotated[str | None, Query(max_length=64)] = None,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=NUMBER_MAX)] = None,
     granularity: Annotated[str, Query(pattern="^(hour|day)$")] = "day",
 ) -> Filters:
     return Filters(start, end, accessCode, flow, version, granularity)
