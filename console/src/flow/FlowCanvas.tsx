@@ -257,7 +257,8 @@ export function FlowCanvas(props: FlowCanvasProps) {
         >
           <Background gap={24} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable ariaLabel="Minimap of the flow" nodeStrokeWidth={3} />
+          {/* The release dialog's small diff view has no room for it: it covered nodes. */}
+          {props.diff ? null : <MiniMap pannable zoomable ariaLabel="Minimap of the flow" nodeStrokeWidth={3} />}
         </ReactFlow>
       </div>
     </CanvasContext.Provider>
